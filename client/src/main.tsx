@@ -1,0 +1,3 @@
+import { render } from 'solid-js/web';
+
+render(() => <main>Parley</main>, document.getElementById('root')!);

@@ -1,0 +1,4 @@
+/** The REST API's schemas and types, used by server routes and the client alike. */
+export * from './users.ts';
+export * from './rooms.ts';
+export * from './config.ts';
