@@ -2,3 +2,4 @@
 export * from './users.ts';
 export * from './rooms.ts';
 export * from './config.ts';
+export * from './responses.ts';
