@@ -102,6 +102,14 @@ export class SessionStore {
     return { ok: true, session: { ...session, last_used_at: now, expires_at: expiresAt }, refreshToken };
   }
 
+  /** The session a refresh token (current or already rotated) belongs to, without rotating it (logout). */
+  sessionIdForRefreshToken(presented: string): SessionId | undefined {
+    const row = this.db.prepare('SELECT session_id FROM refresh_tokens WHERE hash = ?').get(hashToken(presented)) as
+      | { session_id: SessionId }
+      | undefined;
+    return row?.session_id;
+  }
+
   /** Revokes a session; idempotent. Returns false if there was no such active session. */
   revoke(id: string): boolean {
     const s = this.get(id);

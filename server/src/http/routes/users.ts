@@ -1,8 +1,32 @@
+/**
+ * `GET /api/users?q=` (people search) and `GET /api/users/:id`. Behind `requireAuth`;
+ * answers only public fields (id, username, display name).
+ *
+ * An empty or blank `q` answers `[]` rather than 400: the client searches as the user
+ * types, and an empty box simply has no results.
+ */
 import { Hono } from 'hono';
 import type { AppDeps } from '../../app.ts';
 import type { AppEnv } from '../env.ts';
+import { notFound } from '../errors.ts';
+import { parseQuery } from '../validate.ts';
+import { UserSearchQuery, type PublicUser } from '#shared/api/users';
+import { getPublicUser, searchUsers } from '../../accounts/users.ts';
 
-// TODO(skeleton): routes of this resource.
-export function userRoutes(_deps: AppDeps): Hono<AppEnv> {
-  return new Hono<AppEnv>();
+export function userRoutes({ db }: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get('/', (c) => {
+    const { q } = parseQuery(c, UserSearchQuery);
+    const found: PublicUser[] = searchUsers(db, q, c.get('auth').userId);
+    return c.json(found);
+  });
+
+  app.get('/:id', (c) => {
+    const user = getPublicUser(db, c.req.param('id'));
+    if (!user) throw notFound('No such user');
+    return c.json(user);
+  });
+
+  return app;
 }
