@@ -88,3 +88,12 @@ export interface BlockInfo {
   user: PublicUser;
   createdAt: string;
 }
+
+/** `GET /api/users/:id`. (`GET /api/me` and `PATCH /api/me` answer a bare {@link Me}.) */
+export interface UserResponse {
+  user: PublicUser;
+}
+/** `POST /api/blocks`: 201 when the block is new, 200 when it already existed. */
+export interface BlockResponse {
+  block: BlockInfo;
+}

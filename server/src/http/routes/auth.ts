@@ -16,6 +16,7 @@ import { parseJson } from '../validate.ts';
 import { authenticate } from '../middleware/auth.ts';
 import { ErrorCode } from '#shared/errors';
 import { LoginBody, RegisterBody, type LoginResponse, type RefreshResponse } from '#shared/api/users';
+import type { RegisterResponse } from '#shared/api/responses';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from '../../auth/passwords.ts';
 import { signAccessToken } from '../../auth/tokens.ts';
 import { RateLimiter } from '../../limits/rate-limiter.ts';
@@ -73,7 +74,8 @@ export function authRoutes({ config, db, sessions }: AppDeps): Hono<AppEnv> {
     const passwordHash = await hashPassword(body.password);
     try {
       const row = createUser(db, { username: body.username, displayName: body.displayName, passwordHash });
-      return c.json({ user: toMe(row) }, 201);
+      const res: RegisterResponse = { user: toMe(row) };
+      return c.json(res, 201);
     } catch (e) {
       if (e instanceof UsernameTakenError) throw usernameTaken(body.username);
       throw e;

@@ -8,7 +8,8 @@ import type { AppDeps } from '../../app.ts';
 import type { AppEnv } from '../env.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { parseJson } from '../validate.ts';
-import { BlockBody, type BlockInfo } from '#shared/api/users';
+import { BlockBody, type BlockResponse } from '#shared/api/users';
+import type { BlocksResponse } from '#shared/api/responses';
 import type { UserId } from '#shared/ids';
 import { getPublicUser } from '../../accounts/users.ts';
 import { addBlock, listBlocks, removeBlock } from '../../accounts/blocks.ts';
@@ -16,7 +17,10 @@ import { addBlock, listBlocks, removeBlock } from '../../accounts/blocks.ts';
 export function blockRoutes({ db, events }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  app.get('/', (c) => c.json(listBlocks(db, c.get('auth').userId)));
+  app.get('/', (c) => {
+    const res: BlocksResponse = { blocks: listBlocks(db, c.get('auth').userId) };
+    return c.json(res);
+  });
 
   /** 201 when the block is new, 200 when it was already there (same body). */
   app.post('/', async (c) => {
@@ -27,8 +31,8 @@ export function blockRoutes({ db, events }: AppDeps): Hono<AppEnv> {
     if (!user) throw notFound('No such user');
     const { createdAt, created } = addBlock(db, userId, user.id);
     if (created) events.emit('blockChanged', { blockerId: userId, blockedId: user.id, blocked: true });
-    const info: BlockInfo = { user, createdAt };
-    return c.json(info, created ? 201 : 200);
+    const res: BlockResponse = { block: { user, createdAt } };
+    return c.json(res, created ? 201 : 200);
   });
 
   app.delete('/:userId', (c) => {

@@ -7,7 +7,8 @@ import type { AppDeps } from '../../app.ts';
 import type { AppEnv } from '../env.ts';
 import { notFound, unauthorized } from '../errors.ts';
 import { parseJson } from '../validate.ts';
-import { PatchMeBody, type SessionInfo } from '#shared/api/users';
+import { PatchMeBody } from '#shared/api/users';
+import type { SessionsResponse } from '#shared/api/responses';
 import { getMe, updateMe } from '../../accounts/users.ts';
 
 export function meRoutes({ db, sessions, events }: AppDeps): Hono<AppEnv> {
@@ -31,14 +32,15 @@ export function meRoutes({ db, sessions, events }: AppDeps): Hono<AppEnv> {
 
   app.get('/sessions', (c) => {
     const { userId, sessionId } = c.get('auth');
-    const list: SessionInfo[] = sessions.listForUser(userId).map((s) => ({
+    const sessionList = sessions.listForUser(userId).map((s) => ({
       id: s.id,
       deviceName: s.device_name,
       createdAt: s.created_at,
       lastUsedAt: s.last_used_at,
       current: s.id === sessionId,
     }));
-    return c.json(list);
+    const res: SessionsResponse = { sessions: sessionList };
+    return c.json(res);
   });
 
   app.delete('/sessions/:id', (c) => {

@@ -10,7 +10,8 @@ import type { AppDeps } from '../../app.ts';
 import type { AppEnv } from '../env.ts';
 import { notFound } from '../errors.ts';
 import { parseQuery } from '../validate.ts';
-import { UserSearchQuery, type PublicUser } from '#shared/api/users';
+import { UserSearchQuery, type UserResponse } from '#shared/api/users';
+import type { UsersResponse } from '#shared/api/responses';
 import { getPublicUser, searchUsers } from '../../accounts/users.ts';
 
 export function userRoutes({ db }: AppDeps): Hono<AppEnv> {
@@ -18,14 +19,15 @@ export function userRoutes({ db }: AppDeps): Hono<AppEnv> {
 
   app.get('/', (c) => {
     const { q } = parseQuery(c, UserSearchQuery);
-    const found: PublicUser[] = searchUsers(db, q, c.get('auth').userId);
-    return c.json(found);
+    const res: UsersResponse = { users: searchUsers(db, q, c.get('auth').userId) };
+    return c.json(res);
   });
 
   app.get('/:id', (c) => {
     const user = getPublicUser(db, c.req.param('id'));
     if (!user) throw notFound('No such user');
-    return c.json(user);
+    const res: UserResponse = { user };
+    return c.json(res);
   });
 
   return app;
