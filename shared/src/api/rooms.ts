@@ -72,7 +72,25 @@ export interface PublicRoomSummary {
   isMember: boolean;
 }
 
+/** `POST /api/rooms/:id/invites` answers with this (201). */
 export interface InviteResponse {
   token: string;
+  /** `<origin>/invite/<token>`: the link to share. */
   url: string;
+}
+
+/** An active invite link, as `GET /api/rooms/:id/invites` lists it (admins only). */
+export interface InviteInfo extends InviteResponse {
+  createdBy: UserId;
+  createdAt: string;
+}
+
+/** `GET /api/invites/:token`: where an invite leads, before joining. */
+export interface InvitePreviewResponse {
+  room: PublicRoomSummary;
+}
+
+/** `GET /api/rooms/:id/invites`. */
+export interface InviteListResponse {
+  invites: InviteInfo[];
 }
