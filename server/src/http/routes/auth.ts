@@ -99,12 +99,18 @@ export function authRoutes({ config, db, sessions }: AppDeps): Hono<AppEnv> {
     return c.json(res);
   });
 
+  // A refused refresh token is dead for good: drop the cookie so the client stops sending it.
+  // (After next(), an error thrown below has already become the problem response.)
+  app.use('/refresh', async (c, next) => {
+    await next();
+    if (c.error && getCookie(c, REFRESH_COOKIE)) clearRefreshCookie(c);
+  });
+
   app.post('/refresh', async (c) => {
     const presented = getCookie(c, REFRESH_COOKIE);
     if (!presented) throw unauthorized('No refresh token');
     const outcome = sessions.rotate(presented);
     if (!outcome.ok) {
-      clearRefreshCookie(c);
       if (outcome.reason === 'unknown') throw unauthorized('Unknown refresh token');
       // 'reused': a rotated token came back, so a copy exists elsewhere; rotate() has
       // revoked the session. 'inactive': signed out or expired earlier.
