@@ -157,8 +157,8 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (ch) => '\\' + ch);
 
 /**
  * Users whose username or display name (or any word of it) starts with `q`, case-insensitive,
- * at most {@link SEARCH_LIMIT}, without `excludeId`. Exact username first, then username
- * prefixes, then display-name matches, each alphabetical.
+ * at most {@link SEARCH_LIMIT}, without `excludeId`. Username matches first (alphabetical,
+ * so an exact name leads), then display-name prefixes, then display-name word prefixes.
  */
 export function searchUsers(db: Db, q: string, excludeId: string): PublicUser[] {
   const term = q.trim();
@@ -168,8 +168,7 @@ export function searchUsers(db: Db, q: string, excludeId: string): PublicUser[] 
   const rows = db
     .prepare(
       `SELECT id, username, display_name,
-              CASE WHEN username = @term THEN 0
-                   WHEN username LIKE @prefix ESCAPE '\\' THEN 1
+              CASE WHEN username LIKE @prefix ESCAPE '\\' THEN 1
                    WHEN display_name LIKE @prefix ESCAPE '\\' THEN 2
                    ELSE 3 END AS rank
        FROM users
@@ -180,6 +179,6 @@ export function searchUsers(db: Db, q: string, excludeId: string): PublicUser[] 
        ORDER BY rank, username
        LIMIT @limit`,
     )
-    .all({ term, prefix, wordPrefix, excludeId, limit: SEARCH_LIMIT }) as Pick<UserRow, 'id' | 'username' | 'display_name'>[];
+    .all({ prefix, wordPrefix, excludeId, limit: SEARCH_LIMIT }) as Pick<UserRow, 'id' | 'username' | 'display_name'>[];
   return rows.map(toPublicUser);
 }
