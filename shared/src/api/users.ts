@@ -51,6 +51,10 @@ export const PatchMeBody = z
   .strict();
 export type PatchMeBody = z.input<typeof PatchMeBody>;
 
+/**
+ * `GET /api/users?q=`: prefix match (any case) on the username, the display name or any word
+ * of it; at most 20, never the caller. An empty or missing `q` answers `{users: []}`.
+ */
 export const UserSearchQuery = z.object({ q: z.string().trim().max(64).default('') });
 
 /** What anyone may see of a user. */
