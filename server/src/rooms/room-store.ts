@@ -134,10 +134,11 @@ function toRooms(userId: UserId, rooms: RoomRow[], memberRows: MemberRow[]): Roo
  * first. The one place that computes the room list, so later issues extend it here.
  */
 export function roomSummaries(db: Db, userId: UserId): Room[] {
+  // rowid keeps creation order between rooms created in the same millisecond.
   const rooms = prepared(
     db,
     `SELECT r.* FROM rooms r JOIN members m ON m.room_id = r.id AND m.user_id = ?
-     ORDER BY r.created_at DESC, r.id DESC`,
+     ORDER BY r.created_at DESC, r.rowid DESC`,
   ).all(userId) as RoomRow[];
   const members = prepared(
     db,
