@@ -1,0 +1,75 @@
+/**
+ * The app: stores, the service-worker update prompt, and the routes of DESIGN §8. Screens
+ * of the signed-in part render inside AppShell (chat list beside them on wide screens).
+ */
+import { Route, Router, type RouteSectionProps } from '@solidjs/router';
+import { ErrorBoundary, lazy, Match, Switch } from 'solid-js';
+import { StoresProvider, useSession } from './stores/context.tsx';
+import { AppShell } from './components/AppShell.tsx';
+import { UpdatePrompt } from './components/UpdatePrompt.tsx';
+import Login from './routes/login.tsx';
+import Register from './routes/register.tsx';
+import ChatsHome from './routes/chats.tsx';
+import RoomView from './routes/room.tsx';
+import NotFound from './routes/not-found.tsx';
+
+// Screens one does not need at start-up load on demand.
+const NewChat = lazy(() => import('./routes/new-chat.tsx'));
+const Settings = lazy(() => import('./routes/settings.tsx'));
+
+function Root(props: RouteSectionProps) {
+  return (
+    <ErrorBoundary fallback={(err, reset) => <Crash error={err} reset={reset} />}>
+      <StoresProvider>
+        <StartGate>{props.children}</StartGate>
+      </StoresProvider>
+      <UpdatePrompt />
+    </ErrorBoundary>
+  );
+}
+
+/** Nothing is routed until the session knows whether a login can be restored. */
+function StartGate(props: { children: RouteSectionProps['children'] }) {
+  const session = useSession();
+  return (
+    <Switch>
+      <Match when={session.status() === 'starting'}>
+        <div class="splash" role="status">
+          <span class="brand">Parley</span>
+          <span class="sr-only">Loading</span>
+        </div>
+      </Match>
+      <Match when={true}>{props.children}</Match>
+    </Switch>
+  );
+}
+
+function Crash(props: { error: unknown; reset: () => void }) {
+  return (
+    <main class="auth-page">
+      <div class="auth-card" role="alert">
+        <h1>Something went wrong</h1>
+        <p class="muted">{props.error instanceof Error ? props.error.message : String(props.error)}</p>
+        <button type="button" class="btn btn-primary" onClick={() => props.reset()}>
+          Try again
+        </button>
+      </div>
+    </main>
+  );
+}
+
+export function App() {
+  return (
+    <Router root={Root}>
+      <Route path="/login" component={Login} />
+      <Route path="/register" component={Register} />
+      <Route path="/" component={AppShell}>
+        <Route path="/" component={ChatsHome} />
+        <Route path="/r/:roomId" component={RoomView} />
+        <Route path="/new" component={NewChat} />
+        <Route path="/settings" component={Settings} />
+      </Route>
+      <Route path="*" component={NotFound} />
+    </Router>
+  );
+}

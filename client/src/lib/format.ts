@@ -1,0 +1,23 @@
+/** Small text helpers shared by the screens. */
+import type { Room } from '#shared/api/rooms';
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The second line of a chat-list row: the last message, else what kind of room it is. */
+export function roomSubtitle(room: Room): string {
+  if (room.lastMessage) return room.lastMessage.deleted ? 'Message deleted' : room.lastMessage.text;
+  if (room.kind === 'dm') return 'Direct message';
+  return `${room.visibility === 'public' ? 'Public group' : 'Group'} · ${plural(room.members.length, 'member')}`;
+}
+
+/** `14:05` today, `Mon` this week, else `3 Mar`. */
+export function shortTime(iso: string, now = new Date()): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const days = (now.getTime() - d.getTime()) / 86_400_000;
+  if (d.toDateString() === now.toDateString()) return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  if (days < 6) return d.toLocaleDateString(undefined, { weekday: 'short' });
+  return d.toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
+}

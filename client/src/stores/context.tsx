@@ -1,0 +1,28 @@
+/** The stores of the app, created once and handed to every screen through context. */
+import { createContext, onCleanup, useContext, type ParentProps } from 'solid-js';
+import { createSessionStore, type SessionStore } from './session.ts';
+import { createRoomsStore, type RoomsStore } from './rooms.ts';
+
+interface Stores {
+  session: SessionStore;
+  rooms: RoomsStore;
+}
+
+const StoresContext = createContext<Stores>();
+
+export function StoresProvider(props: ParentProps) {
+  const session = createSessionStore();
+  const rooms = createRoomsStore(session);
+  void session.start();
+  onCleanup(() => session.dispose());
+  return <StoresContext.Provider value={{ session, rooms }}>{props.children}</StoresContext.Provider>;
+}
+
+function useStores(): Stores {
+  const stores = useContext(StoresContext);
+  if (!stores) throw new Error('useStores outside <StoresProvider>');
+  return stores;
+}
+
+export const useSession = (): SessionStore => useStores().session;
+export const useRooms = (): RoomsStore => useStores().rooms;
