@@ -181,6 +181,16 @@ describe('DELETE /api/rooms/:id/members/:userId', () => {
     expect((await as('member2').delete(`/api/rooms/${roomId}/members/${u('member2').id}`)).status).toBe(204);
     expect(listMemberIds(server.deps.db, roomId)).toEqual([]);
   });
+
+  it('abandons a public group whose last member left: not listed, not joinable, its links dead', async () => {
+    const room = (await as('member2').post('/api/rooms', { name: 'Ghost town', visibility: 'public' })).body.room;
+    const { token } = (await as('member2').post(`/api/rooms/${room.id}/invites`)).body;
+    expect((await as('outsider').get('/api/rooms/public?q=Ghost')).body.rooms).toHaveLength(1);
+    expect((await as('member2').delete(`/api/rooms/${room.id}/members/${u('member2').id}`)).status).toBe(204);
+    expect((await as('outsider').get('/api/rooms/public?q=Ghost')).body.rooms).toEqual([]);
+    expect((await as('outsider').post(`/api/rooms/${room.id}/join`)).status).toBe(404);
+    expect((await as('outsider').post(`/api/invites/${token}`)).status).toBe(404);
+  });
 });
 
 describe('helpers for the sync hub', () => {

@@ -8,7 +8,7 @@ import type { InviteInfo, PublicRoomSummary, Room } from '#shared/api/rooms';
 import { nowIso } from '../storage/db.ts';
 import { notFound } from '../http/errors.ts';
 import { requireAdmin } from './permissions.ts';
-import { getRoomRow, roomSummary, roomView, type RoomRow } from './room-store.ts';
+import { getRoomRow, isEmptyRoom, roomSummary, roomView, type RoomRow } from './room-store.ts';
 import { addMemberUnchecked, type RoomDeps } from './room-actions.ts';
 import { prepared } from './sql.ts';
 
@@ -51,7 +51,8 @@ function activeInviteRoom(deps: RoomDeps, token: string): RoomRow {
     | { room_id: RoomId }
     | undefined;
   const room = row && getRoomRow(deps.db, row.room_id);
-  if (!room) throw notFound('This invite link is not valid (revoked or unknown)');
+  // An abandoned (empty) room's links are dead, as the room is (see joinPublic).
+  if (!room || isEmptyRoom(deps.db, room.id)) throw notFound('This invite link is not valid (revoked or unknown)');
   return room;
 }
 

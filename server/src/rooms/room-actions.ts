@@ -10,7 +10,8 @@
  * - Ownership is single: making someone else owner demotes the caller to admin. The owner
  *   can't change their own role (transfer or leave instead).
  * - When the owner leaves, the longest-standing admin becomes owner, else the
- *   longest-standing member; the last member leaving leaves an empty room.
+ *   longest-standing member; the last member leaving leaves an empty room, which is then
+ *   abandoned: not listed, not joinable, its invite links dead.
  * - Adding an existing member, or joining twice, changes nothing and answers with the room.
  */
 import type { Db } from '../storage/db.ts';
@@ -30,6 +31,7 @@ import {
   getRoomRow,
   insertMembers,
   insertRoom,
+  isEmptyRoom,
   longestStanding,
   roomView,
   setRole,
@@ -137,11 +139,15 @@ export function patchRoom(
   return roomView(deps.db, room.id, actor);
 }
 
-/** Joins a public group; idempotent. Private rooms and DMs look like unknown rooms. */
+/**
+ * Joins a public group; idempotent. Private rooms and DMs look like unknown rooms, and so
+ * does an abandoned (empty) group: a newcomer would find nobody to run it.
+ */
 export function joinPublic(deps: RoomDeps, actor: UserId, roomId: string): Room {
   const room = getRoomRow(deps.db, roomId);
   const member = room && getMembership(deps.db, room.id, actor);
-  if (!room || (!member && (room.kind !== 'group' || room.visibility !== 'public'))) throw notFound('No such room');
+  const joinable = room && room.kind === 'group' && room.visibility === 'public' && !isEmptyRoom(deps.db, room.id);
+  if (!room || (!member && !joinable)) throw notFound('No such room');
   if (!member) {
     insertMembers(deps.db, room.id, [{ userId: actor, role: 'member' }]);
     announce(deps, room.id);

@@ -6,6 +6,7 @@ import type { Db } from '../storage/db.ts';
 import type { RoomId, UserId } from '#shared/ids';
 import type { Member, PublicRoomSummary, Role, Room, RoomKind, Visibility } from '#shared/api/rooms';
 import { prepared } from './sql.ts';
+import { projectionFor } from '../storage/projection.ts';
 
 /** A row of `rooms` as stored. */
 export interface RoomRow {
@@ -101,7 +102,7 @@ function toMember(r: MemberRow): Member {
 }
 
 /** Builds the views of `rooms` for `userId`, given every member row of those rooms. */
-function toRooms(userId: UserId, rooms: RoomRow[], memberRows: MemberRow[]): Room[] {
+function toRooms(db: Db, userId: UserId, rooms: RoomRow[], memberRows: MemberRow[]): Room[] {
   const byRoom = new Map<string, Member[]>();
   for (const r of memberRows) {
     let list = byRoom.get(r.room_id);
@@ -121,9 +122,8 @@ function toRooms(userId: UserId, rooms: RoomRow[], memberRows: MemberRow[]): Roo
       createdAt: row.created_at,
       members,
       myRole: me?.role ?? 'member',
-      // The sync issue fills these two from the message projection.
-      lastMessage: null,
-      unread: 0,
+      lastMessage: projectionFor(db).preview(row.id),
+      unread: projectionFor(db).unread(row.id, userId),
       liveEpoch: row.live_epoch,
     };
   });
@@ -138,14 +138,14 @@ export function roomSummaries(db: Db, userId: UserId): Room[] {
   const rooms = prepared(
     db,
     `SELECT r.* FROM rooms r JOIN members m ON m.room_id = r.id AND m.user_id = ?
-     ORDER BY r.created_at DESC, r.rowid DESC`,
+     ORDER BY coalesce(r.last_activity_at, r.created_at) DESC, r.rowid DESC`,
   ).all(userId) as RoomRow[];
   const members = prepared(
     db,
     `SELECT ${MEMBER_COLUMNS}
      WHERE m.room_id IN (SELECT room_id FROM members WHERE user_id = ?) ORDER BY m.joined_at, m.user_id`,
   ).all(userId) as MemberRow[];
-  return toRooms(userId, rooms, members);
+  return toRooms(db, userId, rooms, members);
 }
 
 /** One room as `userId` sees it (the caller checks membership). */
@@ -155,10 +155,13 @@ export function roomView(db: Db, roomId: RoomId, userId: UserId): Room {
   const members = prepared(db, `SELECT ${MEMBER_COLUMNS} WHERE m.room_id = ? ORDER BY m.joined_at, m.user_id`).all(
     roomId,
   ) as MemberRow[];
-  return toRooms(userId, [row], members)[0]!;
+  return toRooms(db, userId, [row], members)[0]!;
 }
 
-/** Public groups whose name contains `q` (case-insensitive), prefix matches first. */
+/**
+ * Public groups whose name contains `q` (case-insensitive), prefix matches first. Empty
+ * rooms (everyone left) are abandoned: nobody could run them, so they are not offered.
+ */
 export function searchPublicRooms(db: Db, userId: UserId, q: string): PublicRoomSummary[] {
   const escaped = q.replace(/[\\%_]/g, (ch) => `\\${ch}`);
   const rows = prepared(
@@ -168,6 +171,7 @@ export function searchPublicRooms(db: Db, userId: UserId, q: string): PublicRoom
        EXISTS (SELECT 1 FROM members WHERE room_id = r.id AND user_id = @userId) AS is_member
      FROM rooms r
      WHERE r.kind = 'group' AND r.visibility = 'public' AND r.name LIKE @contains ESCAPE '\\'
+       AND EXISTS (SELECT 1 FROM members WHERE room_id = r.id)
      ORDER BY (r.name LIKE @prefix ESCAPE '\\') DESC, r.name COLLATE NOCASE, r.id
      LIMIT ${PUBLIC_SEARCH_LIMIT}`,
   ).all({ userId, contains: `%${escaped}%`, prefix: `${escaped}%` }) as {
@@ -187,6 +191,11 @@ export function roomSummary(db: Db, room: RoomRow, userId: UserId): PublicRoomSu
        EXISTS (SELECT 1 FROM members WHERE room_id = @id AND user_id = @userId) AS is_member`,
   ).get({ id: room.id, userId }) as { n: number; is_member: number };
   return { id: room.id, name: room.name, memberCount: r.n, isMember: !!r.is_member };
+}
+
+/** True when nobody is in the room any more. */
+export function isEmptyRoom(db: Db, roomId: RoomId): boolean {
+  return !prepared(db, 'SELECT 1 FROM members WHERE room_id = ? LIMIT 1').get(roomId);
 }
 
 /** Which of `ids` name no user. */
