@@ -11,12 +11,13 @@ export interface FieldProps extends JSX.InputHTMLAttributes<HTMLInputElement> {
 export function Field(props: FieldProps) {
   const [own, input] = splitProps(props, ['label', 'error', 'hint', 'id']);
   const id = own.id ?? createUniqueId();
-  const describedBy = () => [own.hint ? `${id}-hint` : '', own.error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  // The error replaces the hint: both often say the same thing.
+  const describedBy = () => (own.error ? `${id}-error` : own.hint ? `${id}-hint` : undefined);
   return (
     <div class="field" classList={{ invalid: !!own.error }}>
       <label for={id}>{own.label}</label>
       <input id={id} aria-invalid={own.error ? 'true' : undefined} aria-describedby={describedBy()} {...input} />
-      <Show when={own.hint}>
+      <Show when={own.hint && !own.error}>
         <p class="field-hint" id={`${id}-hint`}>
           {own.hint}
         </p>

@@ -91,7 +91,7 @@ export function UserSearch(props: UserSearchProps) {
       <Show when={error()}>
         <p class="field-error">{error()}</p>
       </Show>
-      <Show when={searched() && visible().length === 0 && !error()}>
+      <Show when={searched() && results().length === 0 && !error()}>
         <p class="muted">Nobody found for “{query().trim()}”.</p>
       </Show>
       <ul class="user-results">
