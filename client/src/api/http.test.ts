@@ -43,7 +43,7 @@ describe('createHttp', () => {
 
   it('throws ApiError carrying the problem', async () => {
     const http = createHttp({ fetch: fakeFetch([problem(409, 'username_taken', 'Taken')]).fn });
-    const err = await http.post('/api/auth/register', {}).catch((e: unknown) => e as ApiError);
+    const err = (await http.post('/api/auth/register', {}).catch((e: unknown) => e)) as ApiError;
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(409);
     expect(err.code).toBe('username_taken');
@@ -52,7 +52,7 @@ describe('createHttp', () => {
 
   it('makes a problem of an answer that is not one', async () => {
     const http = createHttp({ fetch: fakeFetch([() => new Response('<html>bad gateway', { status: 502 })]).fn });
-    const err = await http.get('/api/rooms').catch((e: unknown) => e as ApiError);
+    const err = (await http.get('/api/rooms').catch((e: unknown) => e)) as ApiError;
     expect(err).toBeInstanceOf(ApiError);
     expect(err.problem).toMatchObject({ status: 502, code: 'internal' });
   });
