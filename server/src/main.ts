@@ -4,7 +4,8 @@ import { startServer } from './server.ts';
 import { ensureClientBuilt } from './build-client.ts';
 
 const config = loadConfig();
-await ensureClientBuilt();
+// `npm run dev` serves the client from Vite, so it skips the build.
+if (process.env.PARLEY_NO_CLIENT_BUILD !== '1') await ensureClientBuilt();
 const server = await startServer(config);
 const shown = config.host === '127.0.0.1' ? `http://localhost:${server.port}` : server.url;
 console.log(`Parley is running at ${shown} (data in ${config.dataDir})`);
