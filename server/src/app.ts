@@ -20,6 +20,8 @@ import { meRoutes } from './http/routes/me.ts';
 import { userRoutes } from './http/routes/users.ts';
 import { roomRoutes } from './http/routes/rooms.ts';
 import { blockRoutes } from './http/routes/blocks.ts';
+import { messageRoutes } from './http/routes/messages.ts';
+import type { SyncLayer } from './sync/index.ts';
 
 /** Everything the routes need, built once by `server.ts`. */
 export interface AppDeps {
@@ -28,6 +30,8 @@ export interface AppDeps {
   sessions: SessionStore;
   events: Events;
   log: (msg: string, extra?: Record<string, unknown>) => void;
+  /** The sync layer: hub (room documents), projection, presence. */
+  sync: SyncLayer;
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -71,6 +75,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.use('/blocks', auth);
   api.route('/', meRoutes(deps));
   api.route('/users', userRoutes(deps));
+  api.use('/search', auth);
+  api.route('/', messageRoutes(deps));
   api.route('/', roomRoutes(deps));
   api.route('/blocks', blockRoutes(deps));
   api.all('*', (c) => {

@@ -10,6 +10,7 @@ import { openDb, type Db } from './storage/db.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { Events } from './events.ts';
 import { createApp, type AppDeps } from './app.ts';
+import { createSync } from './sync/index.ts';
 
 export interface RunningServer {
   url: string;
@@ -31,9 +32,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const events = new Events();
   const sessions = new SessionStore(db, config.refreshTokenTtlS);
   sessions.onRevoke = (sessionId, userId) => events.emit('sessionRevoked', { sessionId, userId });
-  const deps: AppDeps = { config, db, sessions, events, log: createLogger(config.quiet) };
+  const base = { config, db, sessions, events, log: createLogger(config.quiet) };
+  const sync = createSync(base);
+  const deps: AppDeps = { ...base, sync };
   const app = createApp(deps);
   const http = createAdaptorServer({ fetch: app.fetch }) as Server;
+  sync.attach(http);
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -45,6 +49,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      sync.close(); // flushes pending writes, closes sockets
       http.closeAllConnections?.();
       await new Promise<void>((r) => http.close(() => r()));
       db.close();

@@ -3,3 +3,5 @@ export * from './users.ts';
 export * from './rooms.ts';
 export * from './config.ts';
 export * from './responses.ts';
+export * from './messages.ts';
+export * from './events.ts';

@@ -1,4 +1,5 @@
 /** Versioned migrations, applied in order on start; the list only ever grows. */
 import m001 from './001-accounts-rooms.ts';
+import m002 from './002-sync.ts';
 
-export const migrations: readonly string[] = [m001];
+export const migrations: readonly string[] = [m001, m002];

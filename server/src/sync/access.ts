@@ -1,0 +1,15 @@
+/** The hub's `Access` policy over SQLite: membership and write permission at the time of each frame. */
+import type { Db } from '../storage/db.ts';
+import type { Access } from './hub.ts';
+import { getMembership } from '../rooms/membership.ts';
+import { canPost } from '../rooms/permissions.ts';
+import { prepared } from '../rooms/sql.ts';
+
+export function sqliteAccess(db: Db): Access {
+  return {
+    isMember: (roomId, userId) => getMembership(db, roomId, userId) !== undefined,
+    canPost: (roomId, userId) => canPost(db, roomId, userId),
+    liveEpoch: (roomId) =>
+      (prepared(db, 'SELECT live_epoch FROM rooms WHERE id = ?').get(roomId) as { live_epoch: number } | undefined)?.live_epoch,
+  };
+}

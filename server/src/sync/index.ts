@@ -1,0 +1,102 @@
+/**
+ * Wires the sync layer into a running server: the hub over SQLite, presence, the event
+ * stream, the WebSocket endpoints, and the reactions to domain events (membership
+ * removed → subscription cut, session revoked → sockets closed).
+ */
+import type { Server } from 'node:http';
+import type { AppDeps } from '../app.ts';
+import { authenticate } from '../http/middleware/auth.ts';
+import { SqliteDocStore } from '../storage/doc-store.ts';
+import { Projection } from '../storage/projection.ts';
+import { CloseCode, CloseReason } from '#shared/protocol/close-codes';
+import { SyncHub } from './hub.ts';
+import { sqliteAccess } from './access.ts';
+import { PresenceTracker } from './presence.ts';
+import { EventStream } from './event-stream.ts';
+import { attachWebSockets } from './upgrade.ts';
+import { prepared } from '../rooms/sql.ts';
+
+export interface SyncLayer {
+  hub: SyncHub;
+  projection: Projection;
+  presence: PresenceTracker;
+  attach(http: Server): void;
+  close(): void;
+}
+
+export function createSync(deps: Omit<AppDeps, 'sync'>): SyncLayer {
+  const { config, db, events, sessions, log } = deps;
+  const projection = new Projection(db);
+  const hub = new SyncHub(
+    new SqliteDocStore(db),
+    projection,
+    sqliteAccess(db),
+    {
+      editWindowMs: config.editWindowS * 1000,
+      maxTextChars: config.maxTextChars,
+      maxUpdateBytes: config.maxUpdateBytes,
+      messagesPerMin: config.messagesPerMin,
+      docIdleUnloadMs: config.docIdleUnloadS * 1000,
+      compactAfterUpdates: config.compactAfterUpdates,
+    },
+    log,
+  );
+  const presence = new PresenceTracker(db, (userId, msg) => {
+    for (const c of hub.connectionsOf(userId)) c.control(msg);
+  });
+  const stream = new EventStream(db);
+  hub.onSequenced = (msgs) => stream.publish(msgs);
+
+  events.on('memberRemoved', ({ roomId, userId }) => hub.cutRoom(roomId, userId));
+  events.on('roomChanged', ({ roomId, userIds }) => {
+    for (const u of userIds) for (const c of hub.connectionsOf(u)) c.control({ type: 'rooms', changed: [roomId] });
+  });
+  events.on('sessionRevoked', ({ sessionId }) => {
+    for (const c of hub.connectionsOfSession(sessionId)) c.close(CloseCode.sessionRevoked, CloseReason[CloseCode.sessionRevoked]);
+  });
+
+  let sockets: { close(): void } | undefined;
+  let shuttingDown = false;
+  return {
+    hub,
+    projection,
+    presence,
+    attach(http) {
+      sockets = attachWebSockets(http, {
+        authenticate: (token) => authenticate(config.jwtSecret, sessions, token),
+        opened(conn) {
+          hub.attach(conn);
+          if (conn.kind === 'multiplexed') {
+            const rows = prepared(db, 'SELECT r.id, r.live_epoch FROM rooms r JOIN members m ON m.room_id = r.id WHERE m.user_id = ?').all(
+              conn.userId,
+            ) as { id: string; live_epoch: number }[];
+            conn.control({
+              type: 'hello',
+              userId: conn.userId,
+              deviceId: conn.sessionId,
+              serverTime: Date.now(),
+              epochs: Object.fromEntries(rows.map((r) => [r.id, r.live_epoch])),
+            });
+            for (const p of presence.snapshotFor(conn.userId)) conn.control(p);
+          }
+          presence.connected(conn.userId);
+        },
+        closed(conn) {
+          if (shuttingDown) return; // the database may be closed already
+          hub.detach(conn);
+          presence.disconnected(conn.userId);
+        },
+        receive: (conn, doc, msg) => hub.receive(conn, doc, msg),
+        eventStream: (ws, auth) => stream.add(auth.userId, ws),
+        authTimeoutMs: config.authTimeoutS * 1000,
+        heartbeatMs: config.heartbeatS * 1000,
+        maxFrameBytes: config.maxUpdateBytes,
+      });
+    },
+    close() {
+      shuttingDown = true;
+      sockets?.close();
+      hub.close();
+    },
+  };
+}
