@@ -505,7 +505,8 @@ export class SyncHub {
     }
   }
 
-  private unloadIdle(): void {
+  /** Unloads documents nobody subscribes to and nobody used for `docIdleUnloadMs` (also runs on a timer). */
+  unloadIdle(): void {
     const cutoff = Date.now() - this.limits.docIdleUnloadMs;
     for (const [name, ld] of this.docs) {
       if (ld.lastUsed < cutoff && ld.uncommitted === 0 && !this.subs.get(name)?.size) {
@@ -514,6 +515,10 @@ export class SyncHub {
         ld.destroy();
       }
     }
+  }
+
+  isLoaded(name: string): boolean {
+    return this.docs.has(name);
   }
 
   /** Loaded documents (for tests and memory reports). */

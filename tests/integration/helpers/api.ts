@@ -12,7 +12,7 @@ export class TestClient {
   token: string | undefined;
   cookies = new Map<string, string>();
 
-  constructor(readonly baseUrl: string) {}
+  constructor(public baseUrl: string) {}
 
   async req<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
     const h: Record<string, string> = { ...headers };
