@@ -18,6 +18,8 @@ export interface RoomsStore {
   error: Accessor<string | null>;
   reload(): Promise<void>;
   get(id: RoomId): Room | undefined;
+  /** Puts a room an API call answered with into the list (replacing its old copy). */
+  put(room: Room): Room;
   /** `GET /api/rooms/:id`, remembered in the list. */
   fetch(id: RoomId): Promise<Room>;
   /** Throws `ApiError`. */
@@ -79,6 +81,7 @@ export function createRoomsStore(session: SessionStore): RoomsStore {
     error,
     reload,
     get: (id) => rooms().find((r) => r.id === id),
+    put: upsert,
     fetch: async (id) => upsert(await session.api.room(id)),
     createGroup: async (body) => upsert(await session.api.createRoom(body)),
     openDm: async (userId) => upsert(await session.api.openDm(userId)),
