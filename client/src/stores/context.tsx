@@ -2,20 +2,26 @@
 import { createContext, onCleanup, useContext, type ParentProps } from 'solid-js';
 import { createSessionStore, type SessionStore } from './session.ts';
 import { createRoomsStore, type RoomsStore } from './rooms.ts';
+import { createLocalStore, type LocalStore } from './local.ts';
+import { createSyncStore, type SyncStore } from './sync.ts';
 
 interface Stores {
   session: SessionStore;
   rooms: RoomsStore;
+  local: LocalStore;
+  sync: SyncStore;
 }
 
 const StoresContext = createContext<Stores>();
 
 export function StoresProvider(props: ParentProps) {
   const session = createSessionStore();
-  const rooms = createRoomsStore(session);
+  const local = createLocalStore(session);
+  const rooms = createRoomsStore(session, local);
+  const sync = createSyncStore(session, local, rooms);
   void session.start();
   onCleanup(() => session.dispose());
-  return <StoresContext.Provider value={{ session, rooms }}>{props.children}</StoresContext.Provider>;
+  return <StoresContext.Provider value={{ session, rooms, local, sync }}>{props.children}</StoresContext.Provider>;
 }
 
 function useStores(): Stores {
@@ -26,3 +32,5 @@ function useStores(): Stores {
 
 export const useSession = (): SessionStore => useStores().session;
 export const useRooms = (): RoomsStore => useStores().rooms;
+export const useLocal = (): LocalStore => useStores().local;
+export const useSync = (): SyncStore => useStores().sync;

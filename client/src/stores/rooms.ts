@@ -1,18 +1,23 @@
 /**
- * createRoomsStore: the rooms of the logged-in user, from `GET /api/rooms`, kept sorted by
- * latest activity. Loads when the session signs in and empties when it signs out. (With
- * the sync issue this list moves to Dexie and reads through `liveQuery`.)
+ * createRoomsStore: the rooms of the logged-in user. The list the server last sent
+ * (`GET /api/rooms`) is kept in the device database, so it shows at once and offline; each
+ * room's last message and unread count come from the local `messages` projection through
+ * `liveQuery`, and the list is sorted by latest activity.
  */
-import { createEffect, createSignal, on, type Accessor } from 'solid-js';
+import { Dexie } from 'dexie';
+import { batch, createEffect, createMemo, createSignal, on, type Accessor } from 'solid-js';
 import { describeError } from '../api/http.ts';
 import type { SessionStore } from './session.ts';
-import type { CreateRoomBody, Room } from '#shared/api/rooms';
+import type { LocalStore } from './local.ts';
+import { createLiveQuery } from '../storage/live.ts';
+import { getMeta, MetaKey, type MessageRow, type ParleyDb } from '../storage/db.ts';
+import type { CreateRoomBody, MessagePreview, Room } from '#shared/api/rooms';
 import type { RoomId, UserId } from '#shared/ids';
 
 export interface RoomsStore {
   /** Latest activity first. */
   rooms: Accessor<Room[]>;
-  /** True once the first load finished (successfully or not). */
+  /** True once the first load finished (from the device or the server). */
   loaded: Accessor<boolean>;
   /** The last load's failure, for a retry banner. */
   error: Accessor<string | null>;
@@ -37,15 +42,75 @@ function sortRooms(rooms: Room[]): Room[] {
   return [...rooms].sort((a, b) => activityOf(b).localeCompare(activityOf(a)) || a.name.localeCompare(b.name));
 }
 
-export function createRoomsStore(session: SessionStore): RoomsStore {
-  const [rooms, setRooms] = createSignal<Room[]>([]);
+interface LocalStats {
+  last: MessageRow | undefined;
+  /** Unread from the projection; null when the device holds no message of the room yet. */
+  unread: number | null;
+}
+
+/** Last message and unread count of each room, from the device database. */
+async function readStats(db: ParleyDb, ids: string[], me: string): Promise<Map<string, LocalStats>> {
+  const reads = (await getMeta<Record<string, number>>(db, MetaKey.reads)) ?? {};
+  const out = new Map<string, LocalStats>();
+  await Promise.all(
+    ids.map(async (id) => {
+      const last = await db.messages.where('[roomId+sortKey]').between([id, Dexie.minKey], [id, Dexie.maxKey]).last();
+      const unread = last
+        ? await db.messages
+            .where('[roomId+seq]')
+            .between([id, (reads[id] ?? 0) + 1], [id, Dexie.maxKey])
+            .filter((m) => m.authorId !== me && !m.deleted)
+            .count()
+        : null;
+      out.set(id, { last, unread });
+    }),
+  );
+  return out;
+}
+
+function preview(m: MessageRow): MessagePreview {
+  return {
+    id: m.id,
+    authorId: m.authorId as UserId,
+    kind: m.kind,
+    text: m.text,
+    createdAt: new Date(m.createdAt).toISOString(),
+    seq: m.seq ?? 0,
+    deleted: m.deleted,
+  };
+}
+
+export function createRoomsStore(session: SessionStore, local: LocalStore): RoomsStore {
+  const [base, setBase] = createSignal<Room[]>([]);
   const [loaded, setLoaded] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
   // Answers that arrive after a sign-out (or a newer load) must not repopulate the list.
   let generation = 0;
 
+  const stats = createLiveQuery(
+    () => {
+      const db = local.db();
+      const me = session.user()?.id;
+      return db && me ? { db, me, ids: base().map((r) => r.id) } : null;
+    },
+    (s) => readStats(s.db, s.ids, s.me),
+    new Map<string, LocalStats>(),
+  );
+
+  const rooms = createMemo(() => {
+    const st = stats();
+    return sortRooms(
+      base().map((r) => {
+        const s = st.get(r.id);
+        if (!s?.last) return r;
+        return { ...r, lastMessage: preview(s.last), unread: s.unread ?? r.unread };
+      }),
+    );
+  });
+
   function upsert(room: Room): Room {
-    setRooms((list) => sortRooms([room, ...list.filter((r) => r.id !== room.id)]));
+    setBase((list) => [room, ...list.filter((r) => r.id !== room.id)]);
+    void local.db()?.rooms.put(room).catch(() => {});
     return room;
   }
 
@@ -54,24 +119,48 @@ export function createRoomsStore(session: SessionStore): RoomsStore {
     try {
       const list = await session.api.rooms();
       if (gen !== generation) return;
-      setRooms(sortRooms(list));
-      setError(null);
+      batch(() => {
+        setBase(list);
+        setError(null);
+        setLoaded(true);
+      });
+      const db = local.db();
+      if (db) {
+        await db.transaction('rw', db.rooms, async () => {
+          await db.rooms.clear();
+          await db.rooms.bulkPut(list);
+        });
+      }
     } catch (e) {
-      if (gen === generation) setError(describeError(e));
-    } finally {
-      if (gen === generation) setLoaded(true);
+      if (gen === generation) {
+        setError(describeError(e));
+        setLoaded(true);
+      }
     }
   }
 
   createEffect(
-    on(session.status, (status) => {
-      if (status === 'signed-in') void reload();
-      else {
-        generation++;
-        setRooms([]);
+    on(local.db, (db) => {
+      generation++;
+      batch(() => {
+        setBase([]);
         setLoaded(false);
         setError(null);
-      }
+      });
+      if (!db) return;
+      const gen = generation;
+      // The device's copy first (instant, and all there is offline), then the server's.
+      void db.rooms
+        .toArray()
+        .then((list) => {
+          if (gen !== generation || loaded()) return;
+          if (list.length) {
+            setBase(list);
+            setLoaded(true);
+          }
+        })
+        .catch(() => {})
+        .finally(() => void reload());
     }),
   );
 

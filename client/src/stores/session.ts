@@ -4,6 +4,8 @@
  * the login with one `POST /api/auth/refresh`. The token is refreshed a minute before it
  * expires, refreshes are serialised across tabs (a refresh token presented twice revokes
  * the session on the server), and logging out in one tab logs out the others.
+ * The last user is remembered in localStorage so the app starts without a network: only a
+ * 401 from the refresh call means signed out; a failed network means "offline, same user".
  */
 import { createSignal, type Accessor } from 'solid-js';
 import { ApiError, createHttp, type Http } from '../api/http.ts';
@@ -29,6 +31,16 @@ export interface SessionStore {
   logout(): Promise<void>;
   /** Replaces the profile after an edit. */
   setUser(me: Me): void;
+  /**
+   * An access token good for at least a while, refreshed first when it is missing or
+   * about to expire (the sync connection calls this before each connect). Throws when
+   * there is none (offline, or signed out).
+   */
+  freshToken(): Promise<string>;
+  /** This device's id (the session id), once known from a login or a token. */
+  deviceId(): string | null;
+  /** Signs out locally after the server refused the session (fatal sync close). */
+  expire(): void;
   dispose(): void;
 }
 
@@ -38,6 +50,8 @@ const REFRESH_LEAD_MS = 60_000;
 const REFRESH_RETRY_MS = 15_000;
 const LOCK_NAME = 'parley-auth-refresh';
 const CHANNEL_NAME = 'parley-session';
+const LAST_USER_KEY = 'parley:last-user';
+const DEVICE_KEY = 'parley:device-id';
 
 type TabMessage = { type: 'logged-out' } | { type: 'logged-in' };
 
@@ -45,6 +59,8 @@ export function createSessionStore(opts: { fetch?: typeof fetch } = {}): Session
   const [status, setStatus] = createSignal<SessionStatus>('starting');
   const [user, setUser] = createSignal<Me | null>(null);
   let token: string | null = null;
+  let tokenExpires = 0;
+  let device: string | null = readStored(DEVICE_KEY);
   let timer: ReturnType<typeof setTimeout> | undefined;
   let refreshing: Promise<boolean> | null = null;
 
@@ -60,7 +76,10 @@ export function createSessionStore(opts: { fetch?: typeof fetch } = {}): Session
 
   function accept(t: RefreshResponse) {
     token = t.accessToken;
-    const ttl = Date.parse(t.expiresAt) - Date.now();
+    tokenExpires = Date.parse(t.expiresAt);
+    const sid = sessionIdOf(t.accessToken);
+    if (sid) writeStored(DEVICE_KEY, (device = sid));
+    const ttl = tokenExpires - Date.now();
     schedule(ttl - Math.min(REFRESH_LEAD_MS, ttl / 2));
   }
 
@@ -69,6 +88,12 @@ export function createSessionStore(opts: { fetch?: typeof fetch } = {}): Session
     token = null;
     setUser(null);
     setStatus('signed-out');
+    writeStored(LAST_USER_KEY, null);
+  }
+
+  function remember(me: Me) {
+    setUser(me);
+    writeStored(LAST_USER_KEY, JSON.stringify(me));
   }
 
   function refresh(): Promise<boolean> {
@@ -77,7 +102,8 @@ export function createSessionStore(opts: { fetch?: typeof fetch } = {}): Session
         accept(await plain.post<RefreshResponse>('/api/auth/refresh'));
         return true;
       } catch (e) {
-        if (e instanceof ApiError) signedOut();
+        // Only a refused cookie means signed out; a 5xx or no answer is worth a retry.
+        if (e instanceof ApiError && e.status === 401) signedOut();
         else if (status() === 'signed-in') schedule(REFRESH_RETRY_MS);
         return false;
       }
@@ -86,19 +112,36 @@ export function createSessionStore(opts: { fetch?: typeof fetch } = {}): Session
   }
 
   async function start() {
-    if (!(await refresh())) return signedOut();
-    try {
-      setUser(await api.me());
+    const cached = readUser();
+    if (!(await refresh())) {
+      if (status() === 'signed-out' || !cached) return signedOut();
+      // No network: the same user as last time, working from the device.
+      setUser(cached);
       setStatus('signed-in');
-    } catch {
-      signedOut();
+      schedule(REFRESH_RETRY_MS);
+      return;
     }
+    try {
+      remember(await api.me());
+      setStatus('signed-in');
+    } catch (e) {
+      if (e instanceof ApiError || !cached) return signedOut();
+      setUser(cached);
+      setStatus('signed-in');
+    }
+  }
+
+  async function freshToken(): Promise<string> {
+    if (!token || tokenExpires - Date.now() < REFRESH_LEAD_MS / 2) await refresh();
+    if (!token) throw new Error('no access token');
+    return token;
   }
 
   async function login(body: LoginBody) {
     const res = await plain.post<LoginResponse>('/api/auth/login', { ...body, deviceName: body.deviceName ?? deviceName() });
     accept(res);
-    setUser(res.user);
+    writeStored(DEVICE_KEY, (device = res.sessionId));
+    remember(res.user);
     setStatus('signed-in');
     post({ type: 'logged-in' });
   }
@@ -138,7 +181,13 @@ export function createSessionStore(opts: { fetch?: typeof fetch } = {}): Session
     login,
     register,
     logout,
-    setUser,
+    setUser: remember,
+    freshToken,
+    deviceId: () => device,
+    expire: () => {
+      signedOut();
+      post({ type: 'logged-out' });
+    },
     dispose() {
       clearTimeout(timer);
       channel?.close();
@@ -151,4 +200,44 @@ function withLock<T>(fn: () => Promise<T>): Promise<T> {
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
   // request() resolves with what fn resolves with; its typing nests the promise.
   return locks ? (locks.request(LOCK_NAME, fn) as unknown as Promise<T>) : fn();
+}
+
+function readStored(key: string): string | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function writeStored(key: string, value: string | null): void {
+  try {
+    if (typeof localStorage === 'undefined') return;
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch {
+    // Private mode or a full quota: offline start is then not possible, nothing else breaks.
+  }
+}
+
+function readUser(): Me | null {
+  const raw = readStored(LAST_USER_KEY);
+  if (!raw) return null;
+  try {
+    return JSON.parse(raw) as Me;
+  } catch {
+    return null;
+  }
+}
+
+/** The `sid` claim of an access token (the device id), without verifying it. */
+function sessionIdOf(jwt: string): string | null {
+  try {
+    const part = jwt.split('.')[1];
+    if (!part) return null;
+    const payload = JSON.parse(atob(part.replace(/-/g, '+').replace(/_/g, '/'))) as { sid?: unknown };
+    return typeof payload.sid === 'string' ? payload.sid : null;
+  } catch {
+    return null;
+  }
 }
