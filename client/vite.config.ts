@@ -13,14 +13,16 @@ export default defineConfig({
       registerType: 'prompt',
       injectRegister: false,
       manifest: {
+        id: '/',
         name: 'Parley',
         short_name: 'Parley',
+        lang: 'en',
         description: 'A local-first messenger',
         start_url: '/',
         scope: '/',
         display: 'standalone',
         theme_color: '#0f766e',
-        background_color: '#ffffff',
+        background_color: '#f4f6f6',
         icons: [
           { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
           { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
@@ -31,6 +33,8 @@ export default defineConfig({
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api\//, /^\/sync/],
         globPatterns: ['**/*.{js,css,html,png,svg,ico,webmanifest}'],
+        // Old precaches go when a new version activates, so clients don't keep every build.
+        cleanupOutdatedCaches: true,
       },
     }),
   ],

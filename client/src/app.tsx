@@ -7,6 +7,7 @@ import { ErrorBoundary, lazy, Match, Switch } from 'solid-js';
 import { StoresProvider, useSession } from './stores/context.tsx';
 import { AppShell } from './components/AppShell.tsx';
 import { UpdatePrompt } from './components/UpdatePrompt.tsx';
+import { AppBadge } from './components/AppBadge.tsx';
 import Login from './routes/login.tsx';
 import Register from './routes/register.tsx';
 import ChatsHome from './routes/chats.tsx';
@@ -16,12 +17,15 @@ import NotFound from './routes/not-found.tsx';
 // Screens one does not need at start-up load on demand.
 const NewChat = lazy(() => import('./routes/new-chat.tsx'));
 const Settings = lazy(() => import('./routes/settings.tsx'));
+const RoomInfo = lazy(() => import('./routes/room-info.tsx'));
+const Invite = lazy(() => import('./routes/invite.tsx'));
 
 function Root(props: RouteSectionProps) {
   return (
     <ErrorBoundary fallback={(err, reset) => <Crash error={err} reset={reset} />}>
       <StoresProvider>
         <StartGate>{props.children}</StartGate>
+        <AppBadge />
       </StoresProvider>
       <UpdatePrompt />
     </ErrorBoundary>
@@ -66,6 +70,8 @@ export function App() {
       <Route path="/" component={AppShell}>
         <Route path="/" component={ChatsHome} />
         <Route path="/r/:roomId" component={RoomView} />
+        <Route path="/r/:roomId/info" component={RoomInfo} />
+        <Route path="/invite/:token" component={Invite} />
         <Route path="/new" component={NewChat} />
         <Route path="/settings" component={Settings} />
       </Route>

@@ -1,12 +1,16 @@
-/** The header of a detail pane: a back link to the chat list (phone layout only) and a title. */
+/**
+ * The header of a detail pane: a back link and a title. The default back link goes to the
+ * chat list and shows on phones only; a `back` target (e.g. a room's info going back to
+ * the room) shows on every screen size.
+ */
 import { A } from '@solidjs/router';
 import type { JSX, ParentProps } from 'solid-js';
 import { IconBack } from './icons.tsx';
 
-export function PaneHeader(props: ParentProps<{ title: JSX.Element; sub?: JSX.Element }>) {
+export function PaneHeader(props: ParentProps<{ title: JSX.Element; sub?: JSX.Element; back?: { href: string; label: string } }>) {
   return (
     <header class="pane-header">
-      <A href="/" class="icon-btn back-link" aria-label="Back to chats">
+      <A href={props.back?.href ?? '/'} class="icon-btn back-link" classList={{ 'back-link-always': !!props.back }} aria-label={props.back?.label ?? 'Back to chats'}>
         <IconBack />
       </A>
       <div class="pane-title">

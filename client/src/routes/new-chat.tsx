@@ -1,6 +1,7 @@
 /**
  * `/new`: message someone (user search → the DM, opened or created) or create a group with
- * a name, a visibility and members picked from the same search.
+ * a name, a visibility and members picked from the same search, or browse public groups
+ * and join one.
  */
 import { useNavigate } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
@@ -15,6 +16,7 @@ import { PaneHeader } from '../components/PaneHeader.tsx';
 import { UserSearch } from '../components/UserSearch.tsx';
 import { Avatar } from '../components/Avatar.tsx';
 import { IconClose } from '../components/icons.tsx';
+import { PublicGroups } from '../components/PublicGroups.tsx';
 import { check, fieldErrorsOf, focusFirstInvalid, type FieldErrors } from '../lib/validation.ts';
 
 export default function NewChat() {
@@ -24,6 +26,7 @@ export default function NewChat() {
       <div class="pane-body stack">
         <DirectMessage />
         <NewGroup />
+        <PublicGroups />
       </div>
     </section>
   );

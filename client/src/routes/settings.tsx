@@ -1,4 +1,7 @@
-/** `/settings`: profile (display name), this account's sessions with revoke, log out. */
+/**
+ * `/settings`: profile (display name), appearance (theme), this account's sessions with
+ * revoke, blocked people with unblock, log out.
+ */
 import { useNavigate } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { PatchMeBody, type SessionInfo } from '#shared/api/users';
@@ -7,6 +10,8 @@ import { useSession } from '../stores/context.tsx';
 import { Field } from '../components/Field.tsx';
 import { FormAlert } from '../components/FormAlert.tsx';
 import { PaneHeader } from '../components/PaneHeader.tsx';
+import { ThemeSwitch } from '../components/ThemeSwitch.tsx';
+import { BlockedUsers } from '../components/BlockedUsers.tsx';
 import { check, fieldErrorsOf, focusFirstInvalid, formValues, type FieldErrors } from '../lib/validation.ts';
 import { shortTime } from '../lib/format.ts';
 
@@ -24,7 +29,9 @@ export default function Settings() {
       <PaneHeader title={<span id="settings-title">Settings</span>} />
       <div class="pane-body stack">
         <Profile />
+        <ThemeSwitch />
         <Sessions />
+        <BlockedUsers />
         <section class="card" aria-labelledby="account-title">
           <h3 id="account-title">Account</h3>
           <p class="muted">
