@@ -109,7 +109,7 @@ export class Projection {
       readPos: db.prepare<[string, string], { seq: number }>('SELECT seq FROM read_positions WHERE user_id = ? AND room_id = ?'),
       setReadPos: db.prepare<[string, string, number]>(`
         INSERT INTO read_positions (user_id, room_id, seq) VALUES (?, ?, ?)
-        ON CONFLICT (user_id, room_id) DO UPDATE SET seq = max(seq, excluded.seq)`),
+        ON CONFLICT (user_id, room_id) DO UPDATE SET seq = excluded.seq WHERE read_positions.seq < excluded.seq`),
     };
   }
 
@@ -145,8 +145,9 @@ export class Projection {
     this.q.setSeq.run(seq, roomId, key);
   }
 
-  setReadPosition(userId: string, roomId: string, seq: number): void {
-    this.q.setReadPos.run(userId, roomId, seq);
+  /** Moves a user's read position forward (never back); returns whether it moved. */
+  setReadPosition(userId: string, roomId: string, seq: number): boolean {
+    return this.q.setReadPos.run(userId, roomId, seq).changes > 0;
   }
 
   readPosition(userId: string, roomId: string): number {

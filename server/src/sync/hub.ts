@@ -77,6 +77,12 @@ export class SyncHub {
   private readonly unloadTimer: NodeJS.Timeout;
   /** Called after each commit with the messages that got their seq in it. */
   onSequenced: (msgs: SequencedMessage[]) => void = () => {};
+  /** Called after each commit with the rooms whose read position a user moved. */
+  onReadsMoved: (userId: string, roomIds: Set<string>) => void = () => {};
+  /** Called when a connection subscribed to a document (and got its state). */
+  onSubscribed: (conn: Connection, ref: DocRef) => void = () => {};
+  /** Whether `toUserId` may see `fromUserId`'s awareness (typing); default everyone. */
+  mayRelayAwareness: (fromUserId: string, toUserId: string) => boolean = () => true;
 
   constructor(
     private readonly store: DocStore,
@@ -189,6 +195,7 @@ export class SyncHub {
       conn.send(name, encodeSyncMessage(SyncType.step2, Y.encodeStateAsUpdate(ld.doc, clientSv)));
       conn.send(name, encodeSyncMessage(SyncType.step1, Y.encodeStateVector(ld.doc)));
       if (ld.awareness.states.size) this.sendAwarenessStates(conn, ld);
+      this.onSubscribed(conn, ref);
     };
     // Never hand out state that is not durable yet: wait for the commit in flight.
     if (ld.uncommitted > 0) ld.deferred.push(answer);
@@ -271,7 +278,7 @@ export class SyncHub {
       ld.awarenessOwners.set(id, conn.userId);
     }
     awarenessProtocol.applyAwarenessUpdate(ld.awareness, update, conn);
-    if (relay) this.broadcast(name, encodeAwarenessMessage(update), conn);
+    if (relay) this.broadcast(name, encodeAwarenessMessage(update), conn, (to) => this.mayRelayAwareness(conn.userId, to.userId));
   }
 
   private sendAwarenessStates(conn: Connection, ld: LoadedDoc): void {
@@ -352,6 +359,7 @@ export class SyncHub {
     }
     const now = new Date().toISOString();
     const sequenced: SequencedMessage[] = [];
+    const readsMoved = new Map<string, Set<string>>();
     const orderUpdates = new Map<LoadedDoc, Uint8Array[]>();
     try {
       this.store.transaction(() => {
@@ -362,7 +370,7 @@ export class SyncHub {
             for (const c of w.newBindings) this.store.bind(ld.name, c, w.userId);
           }
           if (ld.parsed.kind === 'room') sequenced.push(...this.sequenceAndProject(ld, ws, now, orderUpdates));
-          else this.projectReads(ld);
+          else this.projectReads(ld, readsMoved);
         }
       });
     } catch (e) {
@@ -388,6 +396,7 @@ export class SyncHub {
       }
     }
     if (sequenced.length) this.onSequenced(sequenced);
+    for (const [userId, rooms] of readsMoved) this.onReadsMoved(userId, rooms);
   }
 
   /** Inside the commit: give new messages their seq (server writes `order`) and update the projection. */
@@ -435,13 +444,19 @@ export class SyncHub {
   }
 
   /** Inside the commit: project a user document's read positions (max over devices). */
-  private projectReads(ld: LoadedDoc): void {
+  private projectReads(ld: LoadedDoc, moved: Map<string, Set<string>>): void {
     if (ld.parsed.kind !== 'user') return;
+    const userId = ld.parsed.userId;
     const reads = ld.doc.getMap<{ read: number }>('reads');
     for (const key of ld.dirtyKeys) {
       const roomId = key.split(':')[0];
       const v = reads.get(key);
-      if (roomId && v && typeof v.read === 'number') this.projection.setReadPosition(ld.parsed.userId, roomId, v.read);
+      if (!roomId || !v || typeof v.read !== 'number') continue;
+      if (this.projection.setReadPosition(userId, roomId, v.read)) {
+        let set = moved.get(userId);
+        if (!set) moved.set(userId, (set = new Set()));
+        set.add(roomId);
+      }
     }
     ld.dirtyKeys.clear();
   }
@@ -473,12 +488,12 @@ export class SyncHub {
     conn.control({ type: 'ack', doc: ld.name, sv: toBase64(Y.encodeStateVector(ld.doc)) });
   }
 
-  private broadcast(name: string, message: Uint8Array, except?: Connection): void {
+  private broadcast(name: string, message: Uint8Array, except?: Connection, filter?: (to: Connection) => boolean): void {
     const subs = this.subs.get(name);
     if (!subs) return;
     const framed = encodeFrame(name, message);
     for (const s of subs) {
-      if (s === except) continue;
+      if (s === except || (filter && !filter(s))) continue;
       if (s.kind === 'multiplexed') s.sendRaw(framed);
       else s.socket.send(message);
     }

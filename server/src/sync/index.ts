@@ -15,11 +15,15 @@ import { PresenceTracker } from './presence.ts';
 import { EventStream } from './event-stream.ts';
 import { attachWebSockets } from './upgrade.ts';
 import { prepared } from '../rooms/sql.ts';
+import type { ServerControl } from '#shared/protocol/control';
+import { sqliteVisibility } from './visibility.ts';
+import { ReceiptsRelay } from './receipts.ts';
 
 export interface SyncLayer {
   hub: SyncHub;
   projection: Projection;
   presence: PresenceTracker;
+  receipts: ReceiptsRelay;
   attach(http: Server): void;
   close(): void;
 }
@@ -41,11 +45,32 @@ export function createSync(deps: Omit<AppDeps, 'sync'>): SyncLayer {
     },
     log,
   );
-  const presence = new PresenceTracker(db, (userId, msg) => {
+  const sendToUser = (userId: string, msg: ServerControl) => {
     for (const c of hub.connectionsOf(userId)) c.control(msg);
-  });
+  };
+  const visibility = sqliteVisibility(db);
+  const presence = new PresenceTracker(db, visibility, sendToUser);
+  const receipts = new ReceiptsRelay(db, visibility, sendToUser, (u) => presence.isOnline(u));
   const stream = new EventStream(db);
   hub.onSequenced = (msgs) => stream.publish(msgs);
+  hub.onReadsMoved = (userId, rooms) => receipts.readsChanged(userId, rooms);
+  hub.onSubscribed = (conn, ref) => {
+    if (ref.kind === 'room') conn.control(receipts.readsFor(ref.roomId, conn.userId));
+  };
+  hub.mayRelayAwareness = (from, to) => visibility.canSeePresence(to, from);
+
+  // Privacy switches and blocks change what others may see: re-announce.
+  events.on('settingsChanged', ({ userId }) => {
+    presence.announce(userId);
+    for (const c of hub.connectionsOf(userId)) for (const m of presence.snapshotFor(userId)) c.control(m);
+    receipts.refreshAround(userId);
+  });
+  events.on('blockChanged', ({ blockerId, blockedId }) => {
+    for (const [viewer, subject] of [[blockerId, blockedId], [blockedId, blockerId]] as const) {
+      for (const c of hub.connectionsOf(viewer)) c.control(presence.stateFor(viewer, subject));
+    }
+    receipts.refreshAround(blockerId);
+  });
 
   events.on('memberRemoved', ({ roomId, userId }) => hub.cutRoom(roomId, userId));
   events.on('roomChanged', ({ roomId, userIds }) => {
@@ -61,6 +86,7 @@ export function createSync(deps: Omit<AppDeps, 'sync'>): SyncLayer {
     hub,
     projection,
     presence,
+    receipts,
     attach(http) {
       sockets = attachWebSockets(http, {
         authenticate: (token) => authenticate(config.jwtSecret, sessions, token),

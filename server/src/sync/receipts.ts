@@ -1,0 +1,56 @@
+/**
+ * Read receipts (DESIGN §3): read positions live in each user's private document; the
+ * server projects them (max over devices) and sends every member of a room a `receipts
+ * {roomId, reads}` control with the positions of the members they may see — none at all
+ * to a member who doesn't share their own.
+ */
+import type { Db } from '../storage/db.ts';
+import type { ReceiptsMsg } from '#shared/protocol/control';
+import type { z } from 'zod';
+import { listMemberIds, roomsOfUser } from '../rooms/membership.ts';
+import { prepared } from '../rooms/sql.ts';
+import type { Visibility } from './visibility.ts';
+
+type Receipts = z.infer<typeof ReceiptsMsg>;
+
+export class ReceiptsRelay {
+  constructor(
+    private readonly db: Db,
+    private readonly visibility: Visibility,
+    /** Delivers a control message to every connection of a user. */
+    private readonly sendToUser: (userId: string, msg: Receipts) => void,
+    private readonly isOnline: (userId: string) => boolean,
+  ) {}
+
+  /** The read positions of a room's members that `viewerId` may see. */
+  readsFor(roomId: string, viewerId: string): Receipts {
+    const rows = prepared(this.db, 'SELECT user_id, seq FROM read_positions WHERE room_id = ?').all(roomId) as {
+      user_id: string;
+      seq: number;
+    }[];
+    const members = new Set<string>(listMemberIds(this.db, roomId));
+    const reads: Record<string, number> = {};
+    for (const r of rows) {
+      if (r.user_id !== viewerId && members.has(r.user_id) && this.visibility.canSeeReads(viewerId, r.user_id)) reads[r.user_id] = r.seq;
+    }
+    return { type: 'receipts', roomId, reads };
+  }
+
+  /** Someone's read position moved in these rooms: tell the other members who may see it. */
+  readsChanged(userId: string, roomIds: Iterable<string>): void {
+    for (const roomId of roomIds) {
+      for (const member of listMemberIds(this.db, roomId)) {
+        if (member !== userId && this.isOnline(member) && this.visibility.canSeeReads(member, userId)) {
+          this.sendToUser(member, this.readsFor(roomId, member));
+        }
+      }
+    }
+  }
+
+  /** Settings or blocks of `userId` changed: everyone sharing a room with them gets fresh receipts. */
+  refreshAround(userId: string): void {
+    for (const roomId of roomsOfUser(this.db, userId)) {
+      for (const member of listMemberIds(this.db, roomId)) if (this.isOnline(member)) this.sendToUser(member, this.readsFor(roomId, member));
+    }
+  }
+}
