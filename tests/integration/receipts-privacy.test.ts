@@ -35,6 +35,8 @@ afterAll(async () => {
 });
 
 type Receipts = Extract<ServerControl, { type: 'receipts' }>;
+type Presence = Extract<ServerControl, { type: 'presence' }>;
+const presenceOf = (raw: RawSocket, userId: string) => raw.controls.filter((c): c is Presence => c.type === 'presence' && c.userId === userId);
 const receiptsOf = (raw: RawSocket) => raw.controls.filter((c): c is Receipts => c.type === 'receipts' && c.roomId === roomId);
 
 /** Bo's device that moves his read position through his private document. */
@@ -113,8 +115,8 @@ describe('blocks and presence switches on ephemeral state', () => {
     open.push(boRaw);
     await waitFor(() => annRaw.controls.some((c) => c.type === 'presence' && c.userId === boId && c.online), 5000, 'bo online');
     expect((await ann.post('/api/blocks', { userId: boId })).status).toBe(201);
-    await waitFor(() => annRaw.controls.filter((c) => c.type === 'presence' && c.userId === boId).at(-1)?.online === false);
-    await waitFor(() => boRaw.controls.filter((c) => c.type === 'presence' && c.userId === annId).at(-1)?.online === false);
+    await waitFor(() => presenceOf(annRaw, boId).at(-1)?.online === false);
+    await waitFor(() => presenceOf(boRaw, annId).at(-1)?.online === false);
     await waitFor(() => receiptsOf(annRaw).at(-1)?.reads[boId] === undefined, 5000, 'reads hidden');
     // A new connection of Bo is not announced to Ann.
     const before = annRaw.controls.length;
@@ -125,7 +127,7 @@ describe('blocks and presence switches on ephemeral state', () => {
     await sleep(200);
     expect(annRaw.controls.slice(before).some((c) => c.type === 'presence' && c.userId === boId && c.online)).toBe(false);
     expect((await ann.delete(`/api/blocks/${boId}`)).status).toBe(204);
-    await waitFor(() => annRaw.controls.filter((c) => c.type === 'presence' && c.userId === boId).at(-1)?.online === true);
+    await waitFor(() => presenceOf(annRaw, boId).at(-1)?.online === true);
   });
 
   it('relays typing only between users who both share presence', async () => {

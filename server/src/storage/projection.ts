@@ -187,8 +187,8 @@ export class Projection {
     return this.q.unread.get(roomId, this.readPosition(userId, roomId), userId)!.n;
   }
 
-  /** Full-text search over the given rooms, best matches first. */
-  search(roomIds: string[], query: string, limit = 50): (StoredMessage & { snippet: string })[] {
+  /** Full-text search over the given rooms, best matches first, leaving out authors `viewerId` blocked. */
+  search(roomIds: string[], query: string, viewerId: string, limit = 50): (StoredMessage & { snippet: string })[] {
     if (roomIds.length === 0) return [];
     const fts = toFtsQuery(query);
     if (!fts) return [];
@@ -197,9 +197,10 @@ export class Projection {
         `SELECT m.*, snippet(messages_fts, 0, '[', ']', '…', 12) AS snippet
          FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
          WHERE messages_fts MATCH ? AND m.deleted = 0 AND m.room_id IN (${roomIds.map(() => '?').join(',')})
+           AND m.author_id NOT IN (SELECT blocked_id FROM blocks WHERE blocker_id = ?)
          ORDER BY rank LIMIT ?`,
       )
-      .all(fts, ...roomIds, limit) as (Row & { snippet: string })[];
+      .all(fts, ...roomIds, viewerId, limit) as (Row & { snippet: string })[];
     return rows.map((r) => ({ ...rowToMessage(r), snippet: r.snippet }));
   }
 }

@@ -9,6 +9,7 @@ export function sqliteAccess(db: Db): Access {
   return {
     isMember: (roomId, userId) => getMembership(db, roomId, userId) !== undefined,
     canPost: (roomId, userId) => canPost(db, roomId, userId),
+    isDm: (roomId) => (prepared(db, 'SELECT kind FROM rooms WHERE id = ?').get(roomId) as { kind: string } | undefined)?.kind === 'dm',
     liveEpoch: (roomId) =>
       (prepared(db, 'SELECT live_epoch FROM rooms WHERE id = ?').get(roomId) as { live_epoch: number } | undefined)?.live_epoch,
   };

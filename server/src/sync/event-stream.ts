@@ -8,6 +8,7 @@ import type { ChatMessageEvent } from '#shared/api/events';
 import type { SequencedMessage } from './hub.ts';
 import { listMemberIds } from '../rooms/membership.ts';
 import { getPublicUser } from '../accounts/users.ts';
+import { hasBlocked } from '../accounts/blocks.ts';
 
 export class EventStream {
   private readonly sockets = new Map<string, Set<WebSocket>>();
@@ -29,7 +30,8 @@ export class EventStream {
     if (this.sockets.size === 0) return;
     for (const m of messages) {
       if (m.entry.deleted) continue;
-      const listeners = listMemberIds(this.db, m.roomId).filter((u) => this.sockets.has(u));
+      // A user who blocked the author never gets their messages (DM or group).
+      const listeners = listMemberIds(this.db, m.roomId).filter((u) => this.sockets.has(u) && !hasBlocked(this.db, u, m.entry.authorId));
       if (listeners.length === 0) continue;
       const author = getPublicUser(this.db, m.entry.authorId);
       const event: ChatMessageEvent = {

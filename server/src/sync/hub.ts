@@ -32,6 +32,8 @@ export interface Access {
   isMember(roomId: string, userId: string): boolean;
   /** May `userId` write messages into this room now (DESIGN §5 rule 5)? */
   canPost(roomId: string, userId: string): boolean;
+  /** Is this room a direct message (two people)? */
+  isDm(roomId: string): boolean;
   /** The room's live epoch, or undefined if there is no such room. */
   liveEpoch(roomId: string): number | undefined;
 }
@@ -213,8 +215,9 @@ export class SyncHub {
       const live = this.access.liveEpoch(ref.roomId);
       if (live !== undefined && ref.epoch < live) return this.refuse(conn, name, SyncErrorCode.sealed, `Epoch ${ref.epoch} is sealed; live is ${live}`);
       if (!this.access.canPost(ref.roomId, conn.userId)) {
-        // Neutral on purpose: a blocked writer must not learn about the block.
-        return this.refuse(conn, name, SyncErrorCode.undeliverable, 'This message could not be delivered');
+        // In a DM the refusal is neutral on purpose: a blocked writer must not learn about the block.
+        if (this.access.isDm(ref.roomId)) return this.refuse(conn, name, SyncErrorCode.undeliverable, 'This message could not be delivered');
+        return this.refuse(conn, name, SyncErrorCode.forbidden, 'Only admins can post in this group');
       }
     }
     const ld = this.load(name, ref);

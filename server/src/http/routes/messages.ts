@@ -109,7 +109,7 @@ export function messageRoutes({ config, db, sync }: AppDeps): Hono<AppEnv> {
     const { userId } = c.get('auth');
     const q = parseQuery(c, SearchQuery);
     const rooms = q.roomId ? [requireMember(db, q.roomId, userId).room.id] : roomsOfUser(db, userId);
-    return c.json({ results: projection.search(rooms, q.q) } satisfies SearchResponse);
+    return c.json({ results: projection.search(rooms, q.q, userId) } satisfies SearchResponse);
   });
 
   return app;
