@@ -1,24 +1,11 @@
-/**
- * Shows the total unread count on the installed app's icon (Badging API, where the browser
- * has it) and clears it at zero. Renders nothing.
- */
+/** Keeps the app icon's badge at the total unread count of the rooms store. Renders nothing. */
 import { createEffect, createMemo } from 'solid-js';
 import { useRooms } from '../stores/context.tsx';
-
-interface BadgingNavigator {
-  setAppBadge?: (count?: number) => Promise<void>;
-  clearAppBadge?: () => Promise<void>;
-}
-
-export function setAppBadge(count: number, nav: BadgingNavigator = navigator as BadgingNavigator): void {
-  const done = count > 0 ? nav.setAppBadge?.(count) : nav.clearAppBadge?.();
-  // Refused when the app is not installed or the permission is missing: nothing to do.
-  done?.catch(() => {});
-}
+import { showAppBadge, totalUnread } from '../lib/app-badge.ts';
 
 export function AppBadge() {
   const rooms = useRooms();
-  const total = createMemo(() => rooms.rooms().reduce((n, r) => n + Math.max(0, r.unread || 0), 0));
-  createEffect(() => setAppBadge(total()));
+  const total = createMemo(() => totalUnread(rooms.rooms()));
+  createEffect(() => showAppBadge(total()));
   return null;
 }
