@@ -32,6 +32,10 @@ export class LoadedDoc {
   deferred: (() => void)[] = [];
   /** Rows in the store's log for this doc (compaction trigger). */
   rows: number;
+  /** Bytes of the stored log (an estimate of the encoded document size, for sealing epochs). */
+  bytes: number;
+  /** Messages with a seq in this document (for sealing epochs). */
+  sequenced: number;
   lastUsed = Date.now();
   /** Awareness clientID → userId that owns it. */
   readonly awarenessOwners = new Map<number, string>();
@@ -43,13 +47,17 @@ export class LoadedDoc {
   ) {
     const stored = store.load(name);
     this.doc = new Y.Doc({ gc: true });
-    this.doc.clientID = SERVER_CLIENT_ID;
     if (stored.updates.length) {
       Y.transact(this.doc, () => {
         for (const u of stored.updates) Y.applyUpdate(this.doc, u);
       });
     }
+    // Only now: Yjs gives a doc a new random clientID when a remote update brings structs
+    // of its own one, which loading the server's past writes would do.
+    this.doc.clientID = SERVER_CLIENT_ID;
     this.rows = stored.updates.length;
+    this.bytes = stored.updates.reduce((n, u) => n + u.byteLength, 0);
+    this.sequenced = this.parsed.kind === 'room' ? this.doc.getMap('order').size : 0;
     this.bindings = stored.bindings;
     this.bindings.set(SERVER_CLIENT_ID, SERVER_USER);
     this.awareness = new Awareness(this.doc);
