@@ -7,6 +7,7 @@ import { A, Navigate, useLocation, type RouteSectionProps } from '@solidjs/route
 import { Show } from 'solid-js';
 import { useSession } from '../stores/context.tsx';
 import { ChatList } from './ChatList.tsx';
+import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { IconPlus, IconSettings } from './icons.tsx';
 
 export function AppShell(props: RouteSectionProps) {
@@ -17,6 +18,7 @@ export function AppShell(props: RouteSectionProps) {
   return (
     <Show when={session.status() === 'signed-in'} fallback={<Navigate href={loginHref()} />}>
       <div class="shell" data-view={location.pathname === '/' ? 'list' : 'detail'}>
+        <ConnectionBanner />
         <aside class="pane-list">
           <header class="app-header">
             <h1 class="brand">Parley</h1>

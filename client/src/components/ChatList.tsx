@@ -1,15 +1,65 @@
-/** The list of my chats: avatar, name, last message (or what the room is), time. */
-import { A } from '@solidjs/router';
-import { For, Match, Switch } from 'solid-js';
-import { useRooms } from '../stores/context.tsx';
+/**
+ * The list of my chats: avatar (with a presence dot for DMs), name, last message, time and
+ * unread count, latest activity first, all read from the device so it works offline. The
+ * filter box narrows the list by name and, from two characters on, also searches the
+ * messages of every room on the device; a hit opens its room at that message.
+ */
+import { A, useNavigate } from '@solidjs/router';
+import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js';
+import { useLocal, useRooms, useSession, useSync } from '../stores/context.tsx';
 import { activityOf } from '../stores/rooms.ts';
 import { roomSubtitle, shortTime } from '../lib/format.ts';
+import { createLiveQuery } from '../storage/live.ts';
+import { searchMessages } from '../storage/search.ts';
+import type { MessageRow } from '../storage/db.ts';
+import type { Room } from '#shared/api/rooms';
 import { Avatar } from './Avatar.tsx';
+import { SearchResults } from './room/SearchResults.tsx';
 
 export function ChatList() {
   const rooms = useRooms();
+  const session = useSession();
+  const local = useLocal();
+  const sync = useSync();
+  const navigate = useNavigate();
+  const [filter, setFilter] = createSignal('');
+  const me = () => session.user()?.id;
+
+  const shown = createMemo(() => {
+    const q = filter().trim().toLowerCase();
+    return q ? rooms.rooms().filter((r) => r.name.toLowerCase().includes(q)) : rooms.rooms();
+  });
+  const hits = createLiveQuery(
+    () => {
+      const q = filter().trim();
+      const db = local.db();
+      return db && q.length >= 2 ? { db, q } : null;
+    },
+    (s) => searchMessages(s.db, s.q, undefined, 30),
+    [] as MessageRow[],
+  );
+  const roomName = (id: string) => rooms.rooms().find((r) => r.id === id)?.name ?? 'Chat';
+  const authorName = (id: string) => {
+    if (id === me()) return 'You';
+    for (const r of rooms.rooms()) {
+      const m = r.members.find((x) => x.id === id);
+      if (m) return m.displayName;
+    }
+    return 'Someone';
+  };
+  const peerOnline = (room: Room) => room.kind === 'dm' && sync.isOnline(room.members.find((m) => m.id !== me())?.id ?? '');
+  const subtitle = (room: Room) => {
+    const last = room.lastMessage;
+    if (!last || last.deleted) return roomSubtitle(room);
+    if (last.authorId === me()) return `You: ${last.text}`;
+    return room.kind === 'group' ? `${authorName(last.authorId).split(' ')[0]}: ${last.text}` : last.text;
+  };
+
   return (
     <nav class="chat-list" aria-label="Chats">
+      <div class="chat-filter" role="search">
+        <input type="search" placeholder="Search chats and messages" aria-label="Search chats and messages" value={filter()} onInput={(e) => setFilter(e.currentTarget.value)} />
+      </div>
       <Switch>
         <Match when={rooms.error() && rooms.rooms().length === 0}>
           <div class="list-note" role="alert">
@@ -29,12 +79,20 @@ export function ChatList() {
           </div>
         </Match>
         <Match when={true}>
+          <Show when={filter().trim() && shown().length === 0 && filter().trim().length < 2}>
+            <p class="list-note muted">No chats match.</p>
+          </Show>
           <ul>
-            <For each={rooms.rooms()}>
+            <For each={shown()}>
               {(room) => (
                 <li>
                   <A href={`/r/${room.id}`} class="chat-row" activeClass="active">
-                    <Avatar name={room.name} id={room.id} />
+                    <span class="avatar-wrap">
+                      <Avatar name={room.name} id={room.id} />
+                      <Show when={peerOnline(room)}>
+                        <span class="presence-dot" role="img" aria-label="online" />
+                      </Show>
+                    </span>
                     <span class="chat-row-main">
                       <span class="chat-row-top">
                         <span class="chat-row-name">{room.name}</span>
@@ -42,13 +100,31 @@ export function ChatList() {
                           {shortTime(activityOf(room))}
                         </time>
                       </span>
-                      <span class="chat-row-sub">{roomSubtitle(room)}</span>
+                      <span class="chat-row-bottom">
+                        <span class="chat-row-sub">{subtitle(room)}</span>
+                        <Show when={room.unread > 0}>
+                          <span class="unread-badge" aria-label={`${room.unread} unread`}>
+                            {room.unread > 99 ? '99+' : room.unread}
+                          </span>
+                        </Show>
+                      </span>
                     </span>
                   </A>
                 </li>
               )}
             </For>
           </ul>
+          <Show when={filter().trim().length >= 2}>
+            <h2 class="list-heading">Messages</h2>
+            <SearchResults
+              results={hits()}
+              query={filter().trim()}
+              label="Messages found in all chats"
+              roomName={roomName}
+              authorName={authorName}
+              onPick={(row) => navigate(`/r/${row.roomId}?m=${row.id}`)}
+            />
+          </Show>
         </Match>
       </Switch>
     </nav>

@@ -1,22 +1,40 @@
 /**
- * `/r/:roomId`: the room's name and members. Messages come with the sync issue; until then
- * the room says so plainly instead of pretending to be empty.
+ * `/r/:roomId`: a room. Everything shown comes from the device (the room list and the
+ * `messages` projection through liveQuery), so a room opens at once and offline; the
+ * composer writes into the room document, which the sync connection sends when it can.
+ * `?m=<messageId>` brings a message into view (search results, quotes).
  */
-import { useParams } from '@solidjs/router';
-import { createEffect, createSignal, For, Show } from 'solid-js';
+import { useParams, useSearchParams } from '@solidjs/router';
+import { Dexie } from 'dexie';
+import { createEffect, createMemo, createSignal, on, Show } from 'solid-js';
 import type { RoomId } from '#shared/ids';
+import { markRead } from '#shared/room-doc/user-doc';
 import { ApiError, describeError } from '../api/http.ts';
-import { useRooms, useSession } from '../stores/context.tsx';
-import { Avatar } from '../components/Avatar.tsx';
+import { useLocal, useRooms, useSession, useSync } from '../stores/context.tsx';
 import { PaneHeader } from '../components/PaneHeader.tsx';
+import { RoomInfoLink } from '../components/RoomInfoLink.tsx';
+import { MessageList } from '../components/room/MessageList.tsx';
+import { Composer } from '../components/room/Composer.tsx';
+import { RoomSearch } from '../components/room/RoomSearch.tsx';
+import { createLiveQuery } from '../storage/live.ts';
+import { loadOlder } from '../storage/history.ts';
+import type { MessageRow } from '../storage/db.ts';
+import { canEdit, editText, removeMessage, sendText, type RoomActionsContext } from '../sync/room-actions.ts';
 import { plural } from '../lib/format.ts';
 
 export default function RoomView() {
   const params = useParams<{ roomId: string }>();
+  const [search, setSearch] = useSearchParams<{ m?: string }>();
   const rooms = useRooms();
   const session = useSession();
+  const local = useLocal();
+  const sync = useSync();
   const [error, setError] = createSignal<string | null>(null);
+  const [replyTo, setReplyTo] = createSignal<MessageRow | null>(null);
+  const [editing, setEditing] = createSignal<MessageRow | null>(null);
+  const [actionError, setActionError] = createSignal<string | null>(null);
   const room = () => rooms.get(params.roomId as RoomId);
+  const me = () => session.user()?.id ?? '';
 
   // A room not in the list (a link, or the list still loading) is fetched by itself.
   createEffect(() => {
@@ -27,6 +45,105 @@ export default function RoomView() {
       setError(e instanceof ApiError && (e.status === 404 || e.status === 403) ? 'This chat doesn’t exist or you are not a member.' : describeError(e));
     });
   });
+
+  createEffect(
+    on(
+      () => params.roomId,
+      () => {
+        setReplyTo(null);
+        setEditing(null);
+        setActionError(null);
+      },
+    ),
+  );
+
+  const rows = createLiveQuery(
+    () => {
+      const db = local.db();
+      return db ? { db, roomId: params.roomId } : null;
+    },
+    (s) => s.db.messages.where('[roomId+sortKey]').between([s.roomId, Dexie.minKey], [s.roomId, Dexie.maxKey]).toArray(),
+    [] as MessageRow[],
+  );
+
+  const names = createMemo(() => new Map((room()?.members ?? []).map((m) => [m.id as string, m.displayName])));
+  const nameOf = (id: string) => (id === me() ? 'You' : (names().get(id) ?? 'Former member'));
+  const isAdmin = () => room()?.kind === 'group' && (room()?.myRole === 'admin' || room()?.myRole === 'owner');
+
+  const ctx = (): RoomActionsContext | null => {
+    const m = sync.manager();
+    const r = room();
+    if (!m || !r || !me()) return null;
+    return { manager: m, http: session.http, roomId: r.id, liveEpoch: r.liveEpoch ?? 0, userId: me(), deviceId: session.deviceId() ?? 'web', config: sync.config() };
+  };
+
+  async function run(action: (c: RoomActionsContext) => Promise<void>) {
+    const c = ctx();
+    if (!c) throw new Error('Still opening this chat. Try again in a moment.');
+    setActionError(null);
+    try {
+      await action(c);
+    } catch (e) {
+      const msg = e instanceof ApiError || (e instanceof Error && e.name === 'NetworkError') ? describeError(e) : e instanceof Error ? e.message : String(e);
+      setActionError(msg);
+      throw e instanceof Error ? e : new Error(msg);
+    }
+  }
+
+  async function submit(text: string) {
+    const ed = editing();
+    if (ed) {
+      await run((c) => editText(c, ed, text));
+      setEditing(null);
+      return;
+    }
+    const reply = replyTo();
+    await run((c) => sendText(c, text, reply?.id));
+    setReplyTo(null);
+  }
+
+  // Older history, one page at a time, when the reader nears the top.
+  let loadingOlder = false;
+  let noMoreFor = '';
+  function nearTop() {
+    const db = local.db();
+    const list = rows();
+    const roomId = params.roomId;
+    const first = list.find((r) => r.seq !== null);
+    if (!db || loadingOlder || noMoreFor === roomId || !first?.seq || first.seq <= 1) return;
+    loadingOlder = true;
+    loadOlder(db, session.http, roomId, first.seq)
+      .then((more) => {
+        if (!more) noMoreFor = roomId;
+      })
+      .catch(() => {})
+      .finally(() => (loadingOlder = false));
+  }
+
+  // Read position: the newest message seen in a focused window goes into the user document.
+  let readSent = 0;
+  function seen(seq: number) {
+    const m = sync.manager();
+    const device = session.deviceId();
+    if (!m || !device || seq <= readSent) return;
+    readSent = seq;
+    const roomId = params.roomId;
+    void m.userDoc().then((doc) => markRead(doc, roomId, device, seq, m.now()));
+  }
+  createEffect(on(() => params.roomId, () => (readSent = 0)));
+
+  const composerContext = () => {
+    const ed = editing();
+    if (ed) return { kind: 'edit' as const, title: 'Editing', text: ed.text };
+    const r = replyTo();
+    if (r) return { kind: 'reply' as const, title: `Replying to ${nameOf(r.authorId)}`, text: r.deleted ? 'message deleted' : r.text };
+    return null;
+  };
+
+  const postingClosed = () => {
+    const r = room();
+    return r?.onlyAdminsPost && r.myRole === 'member' ? 'Only admins can send messages in this group.' : null;
+  };
 
   return (
     <Show
@@ -41,36 +158,61 @@ export default function RoomView() {
       }
     >
       {(r) => (
-        <section class="pane" aria-labelledby="room-title">
+        <section class="pane room-pane" aria-labelledby="room-title">
           <PaneHeader
             title={<span id="room-title">{r().name}</span>}
-            sub={r().kind === 'dm' ? 'Direct message' : `${r().visibility === 'public' ? 'Public group' : 'Private group'} · ${plural(r().members.length, 'member')}`}
+            sub={r().kind === 'dm' ? (sync.isOnline(r().members.find((m) => m.id !== me())?.id ?? '') ? 'online' : 'Direct message') : `${r().visibility === 'public' ? 'Public group' : 'Private group'} · ${plural(r().members.length, 'member')}`}
+          >
+            <RoomSearch
+              db={local.db()}
+              roomId={r().id}
+              authorName={nameOf}
+              onPick={(row) => setSearch({ m: row.id })}
+            />
+            <RoomInfoLink roomId={r().id} />
+          </PaneHeader>
+          <MessageList
+            rows={rows()}
+            me={me()}
+            nameOf={nameOf}
+            canEdit={(row) => canEdit(row, me(), sync.manager()?.now() ?? Date.now(), sync.config())}
+            canDelete={(row) => row.authorId === me() || !!isAdmin()}
+            focusId={search.m ?? null}
+            onReply={(row) => {
+              setEditing(null);
+              setReplyTo(row);
+            }}
+            onEdit={(row) => {
+              setReplyTo(null);
+              setEditing(row);
+            }}
+            onDelete={(row) => void run((c) => removeMessage(c, row)).catch(() => {})}
+            onFocusMessage={(id) => setSearch({ m: id })}
+            onNearTop={nearTop}
+            onSeen={seen}
           />
-          <div class="pane-body room-body">
-            <div class="room-placeholder">
-              <p>Messages will appear here once syncing is in place.</p>
-            </div>
-            <section class="card" aria-labelledby="members-title">
-              <h3 id="members-title">Members</h3>
-              <ul class="member-list">
-                <For each={r().members}>
-                  {(m) => (
-                    <li class="member">
-                      <Avatar name={m.displayName} id={m.id} size="sm" />
-                      <span class="member-name">
-                        {m.displayName}
-                        {m.id === session.user()?.id ? ' (you)' : ''}
-                        <span class="muted"> @{m.username}</span>
-                      </span>
-                      <Show when={r().kind === 'group' && m.role !== 'member'}>
-                        <span class="badge">{m.role}</span>
-                      </Show>
-                    </li>
-                  )}
-                </For>
-              </ul>
-            </section>
-          </div>
+          <Show when={actionError()}>
+            <p class="room-error" role="alert">
+              {actionError()}
+            </p>
+          </Show>
+          <Show when={local.db()}>
+            {(db) => (
+              <Composer
+                db={db()}
+                roomId={r().id}
+                context={composerContext()}
+                editText={editing()?.text ?? null}
+                maxChars={sync.config()?.limits.maxTextChars ?? 8000}
+                disabledReason={postingClosed()}
+                onCancelContext={() => {
+                  setEditing(null);
+                  setReplyTo(null);
+                }}
+                onSubmit={submit}
+              />
+            )}
+          </Show>
         </section>
       )}
     </Show>

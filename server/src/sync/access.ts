@@ -10,6 +10,10 @@ export function sqliteAccess(db: Db): Access {
     isMember: (roomId, userId) => getMembership(db, roomId, userId) !== undefined,
     canPost: (roomId, userId) => canPost(db, roomId, userId),
     isDm: (roomId) => (prepared(db, 'SELECT kind FROM rooms WHERE id = ?').get(roomId) as { kind: string } | undefined)?.kind === 'dm',
+    sealEpoch: (roomId, epoch) => {
+      prepared(db, 'UPDATE rooms SET live_epoch = ? WHERE id = ? AND live_epoch = ?').run(epoch + 1, roomId, epoch);
+      return (prepared(db, 'SELECT live_epoch FROM rooms WHERE id = ?').get(roomId) as { live_epoch: number }).live_epoch;
+    },
     liveEpoch: (roomId) =>
       (prepared(db, 'SELECT live_epoch FROM rooms WHERE id = ?').get(roomId) as { live_epoch: number } | undefined)?.live_epoch,
   };

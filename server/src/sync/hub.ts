@@ -34,6 +34,8 @@ export interface Access {
   canPost(roomId: string, userId: string): boolean;
   /** Is this room a direct message (two people)? */
   isDm(roomId: string): boolean;
+  /** Seals `epoch` of a room and opens the next; returns the live epoch afterwards. */
+  sealEpoch(roomId: string, epoch: number): number;
   /** The room's live epoch, or undefined if there is no such room. */
   liveEpoch(roomId: string): number | undefined;
 }
@@ -45,6 +47,9 @@ export interface HubLimits {
   messagesPerMin: number;
   docIdleUnloadMs: number;
   compactAfterUpdates: number;
+  /** A room's live epoch is sealed past either of these (DESIGN §3). */
+  epochMaxMessages: number;
+  epochMaxBytes: number;
 }
 
 /** A message that received its `seq` in a commit. */
@@ -81,6 +86,8 @@ export class SyncHub {
   onSequenced: (msgs: SequencedMessage[]) => void = () => {};
   /** Called after each commit with the rooms whose read position a user moved. */
   onReadsMoved: (userId: string, roomIds: Set<string>) => void = () => {};
+  /** Called when a room's live epoch moved on (after sealing). */
+  onEpoch: (roomId: string, live: number) => void = () => {};
   /** Called when a connection subscribed to a document (and got its state). */
   onSubscribed: (conn: Connection, ref: DocRef) => void = () => {};
   /** Whether `toUserId` may see `fromUserId`'s awareness (typing); default everyone. */
@@ -370,6 +377,7 @@ export class SyncHub {
           for (const w of ws) {
             this.store.append(ld.name, w.update);
             ld.rows++;
+            ld.bytes += w.update.byteLength;
             for (const c of w.newBindings) this.store.bind(ld.name, c, w.userId);
           }
           if (ld.parsed.kind === 'room') sequenced.push(...this.sequenceAndProject(ld, ws, now, orderUpdates));
@@ -397,6 +405,7 @@ export class SyncHub {
         for (const f of ld.deferred.splice(0)) f();
         if (ld.rows > this.limits.compactAfterUpdates) this.compact(ld);
       }
+      this.maybeSeal(ld);
     }
     if (sequenced.length) this.onSequenced(sequenced);
     for (const [userId, rooms] of readsMoved) this.onReadsMoved(userId, rooms);
@@ -429,7 +438,9 @@ export class SyncHub {
       for (const u of updates) {
         this.store.append(ld.name, u);
         ld.rows++;
+        ld.bytes += u.byteLength;
       }
+      ld.sequenced += keys.length;
       orderUpdates.set(ld, updates);
     }
     for (const key of ld.dirtyKeys) {
@@ -514,10 +525,27 @@ export class SyncHub {
     return ld;
   }
 
+  /**
+   * Seals a room's live epoch once it holds enough messages or bytes, so a live document
+   * (and what a new device downloads, and what the server keeps in memory) stays small.
+   * Later writes into it are refused with `sealed`; devices move their pending entries.
+   */
+  private maybeSeal(ld: LoadedDoc): void {
+    if (ld.parsed.kind !== 'room') return;
+    if (ld.sequenced < this.limits.epochMaxMessages && ld.bytes < this.limits.epochMaxBytes) return;
+    const { roomId, epoch } = ld.parsed;
+    if (this.access.liveEpoch(roomId) !== epoch) return;
+    const live = this.access.sealEpoch(roomId, epoch);
+    this.log('epoch sealed', { roomId, epoch, messages: ld.sequenced, bytes: ld.bytes });
+    this.onEpoch(roomId, live);
+  }
+
   private compact(ld: LoadedDoc): void {
     try {
-      this.store.compact(ld.name, Y.encodeStateAsUpdate(ld.doc));
+      const snapshot = Y.encodeStateAsUpdate(ld.doc);
+      this.store.compact(ld.name, snapshot);
       ld.rows = 1;
+      ld.bytes = snapshot.byteLength;
     } catch (e) {
       this.log('compaction failed', { doc: ld.name, err: String(e) });
     }

@@ -15,6 +15,8 @@ import { PresenceTracker } from './presence.ts';
 import { EventStream } from './event-stream.ts';
 import { attachWebSockets } from './upgrade.ts';
 import { prepared } from '../rooms/sql.ts';
+import { listMemberIds } from '../rooms/membership.ts';
+import { createAutoReplier, type AutoReplier } from '../ai/index.ts';
 import type { ServerControl } from '#shared/protocol/control';
 import { sqliteVisibility } from './visibility.ts';
 import { ReceiptsRelay } from './receipts.ts';
@@ -24,6 +26,8 @@ export interface SyncLayer {
   projection: Projection;
   presence: PresenceTracker;
   receipts: ReceiptsRelay;
+  /** Tells a room's members that messages of a sealed epoch changed (edited or deleted over REST). */
+  notifyChanged(roomId: string, messageIds: string[]): void;
   attach(http: Server): void;
   close(): void;
 }
@@ -42,6 +46,8 @@ export function createSync(deps: Omit<AppDeps, 'sync'>): SyncLayer {
       messagesPerMin: config.messagesPerMin,
       docIdleUnloadMs: config.docIdleUnloadS * 1000,
       compactAfterUpdates: config.compactAfterUpdates,
+      epochMaxMessages: config.epochMaxMessages,
+      epochMaxBytes: config.epochMaxBytes,
     },
     log,
   );
@@ -52,7 +58,21 @@ export function createSync(deps: Omit<AppDeps, 'sync'>): SyncLayer {
   const presence = new PresenceTracker(db, visibility, sendToUser);
   const receipts = new ReceiptsRelay(db, visibility, sendToUser, (u) => presence.isOnline(u));
   const stream = new EventStream(db);
-  hub.onSequenced = (msgs) => stream.publish(msgs);
+  const ai = createAutoReplier(config, {
+    db,
+    projection,
+    serverWrite: (doc, userId, fn) => hub.serverWrite(doc, userId, fn),
+    isOnline: (u) => presence.isOnline(u),
+    lastSeen: (u) => presence.lastSeen(u),
+    log,
+  });
+  hub.onSequenced = (msgs) => {
+    stream.publish(msgs);
+    ai.onSequenced(msgs);
+  };
+  hub.onEpoch = (roomId, live) => {
+    for (const u of listMemberIds(db, roomId)) sendToUser(u, { type: 'epoch', roomId, live });
+  };
   hub.onReadsMoved = (userId, rooms) => receipts.readsChanged(userId, rooms);
   hub.onSubscribed = (conn, ref) => {
     if (ref.kind === 'room') conn.control(receipts.readsFor(ref.roomId, conn.userId));
@@ -87,6 +107,9 @@ export function createSync(deps: Omit<AppDeps, 'sync'>): SyncLayer {
     projection,
     presence,
     receipts,
+    notifyChanged(roomId, messageIds) {
+      for (const u of listMemberIds(db, roomId)) sendToUser(u, { type: 'changed', roomId, messageIds });
+    },
     attach(http) {
       sockets = attachWebSockets(http, {
         authenticate: (token) => authenticate(config.jwtSecret, sessions, token),
@@ -121,6 +144,7 @@ export function createSync(deps: Omit<AppDeps, 'sync'>): SyncLayer {
     },
     close() {
       shuttingDown = true;
+      ai.close();
       sockets?.close();
       hub.close();
     },

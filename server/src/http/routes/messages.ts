@@ -18,6 +18,8 @@ import { deleteMessage, editMessage, sendMessage } from '#shared/room-doc/ops';
 import { requireMember, canPost, isAdminRole } from '../../rooms/permissions.ts';
 import { roomsOfUser } from '../../rooms/membership.ts';
 import { RateLimiter } from '../../limits/rate-limiter.ts';
+import { getAttachment } from '../../attachments/records.ts';
+import { attachmentKind, toAttachmentRef } from '#shared/api/attachments';
 
 export function messageRoutes({ config, db, sync }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -38,6 +40,11 @@ export function messageRoutes({ config, db, sync }: AppDeps): Hono<AppEnv> {
     const body = await parseJson(c, PostMessageBody);
     checkText(body.text);
     if (!canPost(db, room.id, userId)) throw forbidden("You can't post in this room");
+    // Only one's own uploads: the attachment's reader list follows its uploader's messages.
+    const attachment = body.attachmentId ? getAttachment(db, body.attachmentId) : undefined;
+    if (body.attachmentId && attachment?.uploaderId !== userId) {
+      throw badRequest('No such attachment of yours', [{ path: 'attachmentId', message: 'upload it first' }]);
+    }
     const id = body.id ?? newId();
     const key = messageKey(userId, id);
     const existing = projection.get(room.id, key);
@@ -47,7 +54,14 @@ export function messageRoutes({ config, db, sync }: AppDeps): Hono<AppEnv> {
     const name = roomDocName(room.id, room.live_epoch);
     await hub.serverWrite(name, userId, (doc) => {
       if (doc.getMap('messages').has(key)) return []; // a retry racing the first attempt
-      sendMessage(doc, { authorId: userId, deviceId: sessionId, id, text: body.text, ...(body.replyTo ? { replyTo: body.replyTo } : {}) });
+      sendMessage(doc, {
+        authorId: userId,
+        deviceId: sessionId,
+        id,
+        text: body.text,
+        ...(attachment ? { kind: attachmentKind(attachment.mime), attachment: toAttachmentRef(attachment) } : {}),
+        ...(body.replyTo ? { replyTo: body.replyTo } : {}),
+      });
       return [key];
     });
     const message = projection.get(room.id, key);
@@ -88,6 +102,8 @@ export function messageRoutes({ config, db, sync }: AppDeps): Hono<AppEnv> {
       editMessage(doc, messageKey(m.authorId, m.id), body.text, Date.now());
       return [];
     });
+    // Devices hold only the live epoch's document: tell them a sealed one changed.
+    if (m.epoch < room.live_epoch) sync.notifyChanged(room.id, [m.id]);
     return c.json({ message: projection.getById(room.id, m.id)! } satisfies MessageResponse);
   });
 
@@ -102,6 +118,7 @@ export function messageRoutes({ config, db, sync }: AppDeps): Hono<AppEnv> {
       deleteMessage(doc, messageKey(m.authorId, m.id), userId, Date.now());
       return [];
     });
+    if (m.epoch < room.live_epoch) sync.notifyChanged(room.id, [m.id]);
     return c.body(null, 204);
   });
 

@@ -1,0 +1,112 @@
+/**
+ * One message: author (in groups, first of a run), the quoted message it answers, the
+ * text (as text, links made safe), time, "edited", and for own messages the state icon
+ * whose accessible name is `pending` or `sent` (DESIGN §8). Actions: reply, edit (within
+ * the window), delete with a confirmation.
+ */
+import { createSignal, Show } from 'solid-js';
+import type { MessageRow } from '../../storage/db.ts';
+import { Linkified } from './Linkified.tsx';
+import { IconClock, IconEdit, IconReply, IconTick, IconTrash } from './icons.tsx';
+
+export interface MessageItemProps {
+  row: MessageRow;
+  mine: boolean;
+  authorName: string;
+  showAuthor: boolean;
+  quoted?: { name: string; text: string; deleted: boolean } | null;
+  canEdit: boolean;
+  canDelete: boolean;
+  highlighted: boolean;
+  onReply(): void;
+  onEdit(): void;
+  onDelete(): void;
+  onQuoteClick?(): void;
+}
+
+const timeOf = (ms: number) => new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+
+export function MessageItem(props: MessageItemProps) {
+  const [confirming, setConfirming] = createSignal(false);
+  const tombstoneText = () => (props.row.deletedBy && props.row.deletedBy !== props.row.authorId ? 'removed by an admin' : 'message deleted');
+
+  return (
+    <article
+      class="msg"
+      classList={{ mine: props.mine, highlighted: props.highlighted, deleted: props.row.deleted, 'first-of-group': props.showAuthor }}
+      data-message-id={props.row.id}
+      aria-label={`${props.mine ? 'You' : props.authorName}, ${timeOf(props.row.createdAt)}`}
+    >
+      <div class="msg-bubble">
+        <Show when={props.showAuthor && !props.mine}>
+          <div class="msg-author">{props.authorName}</div>
+        </Show>
+        <Show when={props.quoted}>
+          {(q) => (
+            <button type="button" class="msg-quote" onClick={() => props.onQuoteClick?.()} aria-label={`Reply to ${q().name}: ${q().deleted ? 'message deleted' : q().text}`}>
+              <span class="msg-quote-name">{q().name}</span>
+              <span class="msg-quote-text">{q().deleted ? 'message deleted' : q().text}</span>
+            </button>
+          )}
+        </Show>
+        <Show when={!props.row.deleted} fallback={<p class="msg-text msg-tombstone">{tombstoneText()}</p>}>
+          <p class="msg-text">
+            <Linkified text={props.row.text} />
+          </p>
+        </Show>
+        <div class="msg-meta">
+          <Show when={props.row.editedAt && !props.row.deleted}>
+            <span class="msg-edited">edited</span>
+          </Show>
+          <time datetime={new Date(props.row.createdAt).toISOString()}>{timeOf(props.row.createdAt)}</time>
+          <Show when={props.mine && !props.row.deleted}>
+            <Show
+              when={props.row.seq !== null}
+              fallback={
+                <span class="msg-state pending" role="img" aria-label="pending" title="Waiting to send">
+                  <IconClock />
+                </span>
+              }
+            >
+              <span class="msg-state sent" role="img" aria-label="sent" title="Sent">
+                <IconTick />
+              </span>
+            </Show>
+          </Show>
+        </div>
+      </div>
+      <Show when={!props.row.deleted}>
+        <div class="msg-actions" classList={{ open: confirming() }}>
+          <Show
+            when={!confirming()}
+            fallback={
+              <div class="msg-confirm" role="alertdialog" aria-label="Delete this message?">
+                <span>Delete for everyone?</span>
+                <button type="button" class="btn btn-danger btn-sm" onClick={() => (setConfirming(false), props.onDelete())}>
+                  Delete
+                </button>
+                <button type="button" class="btn btn-secondary btn-sm" ref={(el) => queueMicrotask(() => el.focus())} onClick={() => setConfirming(false)}>
+                  Cancel
+                </button>
+              </div>
+            }
+          >
+            <button type="button" class="icon-btn sm" aria-label="Reply" title="Reply" onClick={() => props.onReply()}>
+              <IconReply />
+            </button>
+            <Show when={props.canEdit}>
+              <button type="button" class="icon-btn sm" aria-label="Edit" title="Edit" onClick={() => props.onEdit()}>
+                <IconEdit />
+              </button>
+            </Show>
+            <Show when={props.canDelete}>
+              <button type="button" class="icon-btn sm" aria-label="Delete" title="Delete" onClick={() => setConfirming(true)}>
+                <IconTrash />
+              </button>
+            </Show>
+          </Show>
+        </div>
+      </Show>
+    </article>
+  );
+}
