@@ -39,6 +39,12 @@ export interface Config {
   compactAfterUpdates: number;
   gemini: { apiKey: string | undefined; model: string; baseUrl: string | undefined };
   aiOfflineGraceS: number;
+  /** At most one AI reply per conversation (room and user) per this many seconds. */
+  aiReplyIntervalS: number;
+  /** At most this many AI replies per user per 24 hours. */
+  aiDailyCap: number;
+  /** Deadline of one request to the AI provider (it is retried once). */
+  aiTimeoutS: number;
   /** Quiet the request log (tests). */
   quiet: boolean;
 }
@@ -92,6 +98,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       baseUrl: env.GEMINI_BASE_URL || undefined,
     },
     aiOfflineGraceS: num(env, 'AI_OFFLINE_GRACE_S', 60),
+    aiReplyIntervalS: num(env, 'AI_REPLY_INTERVAL_S', 300),
+    aiDailyCap: num(env, 'AI_DAILY_CAP', 50),
+    aiTimeoutS: num(env, 'AI_TIMEOUT_S', 15),
     quiet: env.PARLEY_QUIET === '1',
   };
 }

@@ -26,6 +26,8 @@ export interface SyncLayer {
   projection: Projection;
   presence: PresenceTracker;
   receipts: ReceiptsRelay;
+  /** The AI auto-reply, fed by every commit. */
+  ai: AutoReplier;
   /** Tells a room's members that messages of a sealed epoch changed (edited or deleted over REST). */
   notifyChanged(roomId: string, messageIds: string[]): void;
   attach(http: Server): void;
@@ -106,6 +108,7 @@ export function createSync(deps: Omit<AppDeps, 'sync'>): SyncLayer {
     hub,
     projection,
     presence,
+    ai,
     receipts,
     notifyChanged(roomId, messageIds) {
       for (const u of listMemberIds(db, roomId)) sendToUser(u, { type: 'changed', roomId, messageIds });
