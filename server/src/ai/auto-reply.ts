@@ -151,6 +151,11 @@ export class AutoReplier {
     const conv = `${roomId}:${userId}`;
     if (this.inflight.has(conv)) return emit(userId, { status: 'skipped', reason: 'busy' });
     this.inflight.set(conv, userId);
+    // A signal per reply, tied to shutdown: the SDK leaves its listener on whatever signal
+    // it is given, and one long-lived signal would collect them for ever.
+    const ctl = new AbortController();
+    const onClose = () => ctl.abort();
+    this.abort.signal.addEventListener('abort', onClose, { once: true });
     try {
       const { db, projection } = this.deps;
       const owner = getPublicUser(db, userId)?.displayName ?? 'the recipient';
@@ -159,7 +164,7 @@ export class AutoReplier {
         systemInstruction: systemInstruction(owner, getUserSettings(db, userId).aiAutoReply.persona),
         contents,
         maxOutputTokens: MAX_OUTPUT_TOKENS,
-        signal: this.abort.signal,
+        signal: ctl.signal,
       };
       let text: string;
       let attempts = 0;
@@ -196,6 +201,7 @@ export class AutoReplier {
       this.ledger.record({ roomId, userId, messageId: id, answeredId: entry.id, createdAt: nowIso() });
       emit(userId, { status: 'replied', messageId: id });
     } finally {
+      this.abort.signal.removeEventListener('abort', onClose);
       this.inflight.delete(conv);
     }
   }
