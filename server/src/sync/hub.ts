@@ -146,8 +146,9 @@ export class SyncHub {
       const gone = [...ids].filter((id) => ld.awareness.states.has(id));
       for (const id of ids) ld.awarenessOwners.delete(id);
       if (gone.length) {
-        const update = awarenessProtocol.encodeAwarenessUpdate(ld.awareness, gone);
+        // Encoded after the removal, so it carries null states: receivers drop them at once.
         awarenessProtocol.removeAwarenessStates(ld.awareness, gone, conn);
+        const update = awarenessProtocol.encodeAwarenessUpdate(ld.awareness, gone);
         this.broadcast(name, encodeAwarenessMessage(update), conn);
       }
     }
