@@ -46,7 +46,7 @@ export class PresenceTracker {
   connected(userId: UserId): void {
     const n = (this.devices.get(userId) ?? 0) + 1;
     this.devices.set(userId, n);
-    if (n === 1) this.announce(userId);
+    if (n === 1) this.announce(userId, true);
   }
 
   disconnected(userId: UserId): void {
@@ -55,7 +55,7 @@ export class PresenceTracker {
     this.devices.delete(userId);
     this.offlineSince.set(userId, Date.now());
     prepared(this.db, 'UPDATE users SET last_seen_at = ? WHERE id = ?').run(nowIso(), userId);
-    this.announce(userId);
+    this.announce(userId, true);
   }
 
   /** What `viewerId` may know of `subjectId` now. */
@@ -70,8 +70,15 @@ export class PresenceTracker {
     return roomPeers(this.db, userId).map((p) => this.stateFor(userId, p));
   }
 
-  /** Tells every online peer what they may now see of `userId` (after a change of state, settings or blocks). */
-  announce(userId: string): void {
-    for (const peer of roomPeers(this.db, userId)) if (this.isOnline(peer)) this.sendToUser(peer, this.stateFor(peer, userId));
+  /**
+   * Tells every online peer what they may now see of `userId` (after a change of state,
+   * settings or blocks). `visibleOnly` (a device came or went): peers who may not see
+   * `userId` get nothing, since even a hidden state sent at that moment would tell when.
+   */
+  announce(userId: string, visibleOnly = false): void {
+    for (const peer of roomPeers(this.db, userId)) {
+      if (!this.isOnline(peer) || (visibleOnly && !this.visibility.canSeePresence(peer, userId))) continue;
+      this.sendToUser(peer, this.stateFor(peer, userId));
+    }
   }
 }
