@@ -21,6 +21,7 @@ import { userRoutes } from './http/routes/users.ts';
 import { roomRoutes } from './http/routes/rooms.ts';
 import { blockRoutes } from './http/routes/blocks.ts';
 import { messageRoutes } from './http/routes/messages.ts';
+import { attachmentRoutes } from './http/routes/attachments.ts';
 import { aiRoutes } from './http/routes/ai.ts';
 import type { SyncLayer } from './sync/index.ts';
 
@@ -46,18 +47,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
 
   const api = new Hono<AppEnv>();
-  api.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.config.maxJsonBodyBytes,
-      onError: () => {
-        throw new AppError(413, ErrorCode.payloadTooLarge, `The request body is larger than ${deps.config.maxJsonBodyBytes} bytes`);
-      },
-    }),
-  );
+  const jsonBodyLimit = bodyLimit({
+    maxSize: deps.config.maxJsonBodyBytes,
+    onError: () => {
+      throw new AppError(413, ErrorCode.payloadTooLarge, `The request body is larger than ${deps.config.maxJsonBodyBytes} bytes`);
+    },
+  });
+  // Uploads stream to disk under their own limit (MAX_UPLOAD_MB), checked as they arrive.
+  api.use('*', (c, next) => (c.req.method === 'POST' && c.req.path === '/api/attachments' ? next() : jsonBodyLimit(c, next)));
   api.use('*', async (c, next) => {
     await next();
-    c.header('Cache-Control', 'no-store');
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   });
   const auth = requireAuth(deps.config.jwtSecret, deps.sessions);
 
@@ -80,6 +80,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/', messageRoutes(deps));
   api.route('/', roomRoutes(deps));
   api.route('/blocks', blockRoutes(deps));
+  api.route('/attachments', attachmentRoutes(deps));
   api.use('/ai/*', auth);
   api.route('/ai', aiRoutes(deps));
   api.all('*', (c) => {

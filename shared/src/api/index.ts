@@ -5,3 +5,4 @@ export * from './config.ts';
 export * from './responses.ts';
 export * from './messages.ts';
 export * from './events.ts';
+export * from './attachments.ts';

@@ -4,15 +4,20 @@ import { ULID_PATTERN } from '../ids.ts';
 
 const Ulid = z.string().regex(ULID_PATTERN, 'must be a ULID');
 
-/** `text` length is checked against the server's `maxTextChars` (GET /api/config). */
+/**
+ * `text` length is checked against the server's `maxTextChars` (GET /api/config). A message
+ * with `attachmentId` (an attachment the caller uploaded) may have no text.
+ */
 export const PostMessageBody = z
   .object({
     /** A client-made ULID: a retry with the same id returns the same message. */
     id: Ulid.optional(),
-    text: z.string().min(1, 'required'),
+    text: z.string().default(''),
+    attachmentId: Ulid.optional(),
     replyTo: Ulid.optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => b.text.length > 0 || b.attachmentId !== undefined, { path: ['text'], message: 'required' });
 export type PostMessageBody = z.input<typeof PostMessageBody>;
 
 export const PatchMessageBody = z.object({ text: z.string().min(1, 'required') }).strict();

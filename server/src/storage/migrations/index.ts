@@ -2,5 +2,6 @@
 import m001 from './001-accounts-rooms.ts';
 import m002 from './002-sync.ts';
 import m003 from './003-ai.ts';
+import m004 from './004-attachments.ts';
 
-export const migrations: readonly string[] = [m001, m002, m003];
+export const migrations: readonly string[] = [m001, m002, m003, m004];
