@@ -92,7 +92,7 @@ test('find a user and open a DM that both see', async ({ browser }) => {
     await expect(caraRow).toBeVisible();
     await caraRow.click();
     await expect(caraPage.getByRole('heading', { name: ben.displayName })).toBeVisible();
-    await expect(caraPage.getByRole('heading', { name: 'Members' })).toBeVisible();
+    await expect(caraPage.getByRole('textbox', { name: 'Message' })).toBeVisible();
   } finally {
     await benCtx.close();
     await caraCtx.close();
