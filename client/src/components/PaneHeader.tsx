@@ -10,7 +10,7 @@ import { IconBack } from './icons.tsx';
 export function PaneHeader(props: ParentProps<{ title: JSX.Element; sub?: JSX.Element; back?: { href: string; label: string } }>) {
   return (
     <header class="pane-header">
-      <A href={props.back?.href ?? '/'} class="icon-btn back-link" classList={{ 'back-link-always': !!props.back }} aria-label={props.back?.label ?? 'Back to chats'}>
+      <A href={props.back?.href ?? '/'} end class="icon-btn back-link" classList={{ 'back-link-always': !!props.back }} aria-label={props.back?.label ?? 'Back to chats'}>
         <IconBack />
       </A>
       <div class="pane-title">

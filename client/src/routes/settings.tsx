@@ -37,9 +37,11 @@ export default function Settings() {
           <p class="muted">
             Logged in as <strong>@{session.user()?.username}</strong>
           </p>
-          <button type="button" class="btn btn-danger" onClick={() => void logout()}>
-            Log out
-          </button>
+          <div>
+            <button type="button" class="btn btn-danger" onClick={() => void logout()}>
+              Log out
+            </button>
+          </div>
         </section>
       </div>
     </section>

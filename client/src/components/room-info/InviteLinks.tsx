@@ -82,9 +82,6 @@ export function InviteLinks(props: { room: Room; confirm: Confirm }) {
                   <input id={`invite-${invite.token}`} class="invite-url" type="text" readOnly value={invite.url} onFocus={(e) => e.currentTarget.select()} />
                   <div class="invite-actions">
                     <span class="muted invite-date">Created {shortTime(invite.createdAt)}</span>
-                    <span role="status" class="copied">
-                      {copied() === invite.token ? 'Copied' : ''}
-                    </span>
                     <button type="button" class="btn btn-secondary btn-sm" onClick={() => void copy(invite)}>
                       <IconCopy />
                       Copy link
@@ -92,6 +89,9 @@ export function InviteLinks(props: { room: Room; confirm: Confirm }) {
                     <button type="button" class="btn btn-danger btn-sm" disabled={action.busy()} onClick={() => void revoke(invite)}>
                       Revoke
                     </button>
+                    <span role="status" class="copied">
+                      {copied() === invite.token ? 'Copied' : ''}
+                    </span>
                   </div>
                 </li>
               )}
