@@ -13,6 +13,7 @@ import sharp from 'sharp';
 import { startTestServer, type TestServer } from './helpers/start-server.ts';
 import { TestClient, type ApiResponse } from './helpers/api.ts';
 import { expectProblem } from './helpers/expect-problem.ts';
+import { waitFor } from './helpers/sync.ts';
 import { newId } from '#shared/ids';
 import { roomDocName } from '#shared/room-doc/names';
 import { messageKey } from '#shared/room-doc/schema';
@@ -93,6 +94,21 @@ describe('upload limit', () => {
     expect(JSON.parse(body)).toMatchObject({ status: 413, code: 'payload_too_large' });
     expect(filesIn(store())).toEqual(before);
     expect(readdirSync(join(store(), 'tmp'))).toEqual([]);
+  });
+
+  it('removes the temp file when the client goes away mid-upload', async () => {
+    const req = request(`${server.url}/api/attachments`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ann.token}`, 'X-Filename': 'gone.bin' },
+    });
+    req.on('error', () => {});
+    req.write(Buffer.alloc(32 * 1024, 3));
+    const tmp = join(store(), 'tmp');
+    await waitFor(() => readdirSync(tmp).length === 1, 5000, 'the upload to start');
+    req.destroy();
+    await waitFor(() => readdirSync(tmp).length === 0, 5000, 'the temp file to go');
+    // The server is fine afterwards.
+    expect((await upload(ann, png, { name: 'after.png' })).status).toBe(201);
   });
 
   it('refuses a declared Content-Length over the limit, and accepts exactly the limit', async () => {
@@ -239,6 +255,8 @@ describe('storage and serving', () => {
     expect(past.headers.get('content-range')).toBe('bytes */20');
     const stale = await fetchBytes(path, { Range: 'bytes=0-1', 'If-Range': '"something-else"' }, ann.token);
     expect([stale.status, stale.bytes.length]).toEqual([200, 20]);
+    const head = await fetch(server.url + path, { method: 'HEAD', headers: { Authorization: `Bearer ${ann.token}` } });
+    expect([head.status, head.headers.get('content-length'), await head.text()]).toEqual([200, '20', '']);
     const etag = first.headers.get('etag')!;
     const cached = await fetchBytes(path, { 'If-None-Match': etag }, ann.token);
     expect(cached.status).toBe(304);
