@@ -114,7 +114,7 @@ describe('update and frame size (MAX_UPDATE_KB=4)', () => {
     await expectNoEffect(async () => {
       const raw = await RawSocket.connect(world.url, ada.token);
       raw.sendUpdate(name, update);
-      expect((await raw.waitClosed()).code).toBe(1009);
+      expect((await raw.waitClosed())?.code).toBe(1009);
       expect(raw.errors()).toEqual([]);
     });
   });
