@@ -77,6 +77,7 @@ describe('presence', () => {
     expect(seen).toBeGreaterThanOrEqual(t0 - 1000);
     expect(seen).toBeLessThanOrEqual(Date.now() + 1000);
     // Dot shares a room with Ben, not with Ann: she hears of Ben, and Ann never of her.
+    await waitFor(() => presenceOf(d, benId).length === 2, 5000, 'ben offline at dot');
     expect(presenceOf(d, benId).map((p) => p.online)).toEqual([true, false]);
     await roundTrip(a);
     expect(presenceOf(a, dotId)).toEqual([]);
