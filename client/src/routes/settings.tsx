@@ -1,6 +1,6 @@
 /**
- * `/settings`: profile (display name), appearance (theme), this account's sessions with
- * revoke, blocked people with unblock, log out.
+ * `/settings`: profile (display name), appearance (theme), AI auto-reply, this account's
+ * sessions with revoke, blocked people with unblock, log out.
  */
 import { useNavigate } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
@@ -12,6 +12,7 @@ import { FormAlert } from '../components/FormAlert.tsx';
 import { PaneHeader } from '../components/PaneHeader.tsx';
 import { ThemeSwitch } from '../components/ThemeSwitch.tsx';
 import { BlockedUsers } from '../components/BlockedUsers.tsx';
+import { AiSettings } from '../components/AiSettings.tsx';
 import { check, fieldErrorsOf, focusFirstInvalid, formValues, type FieldErrors } from '../lib/validation.ts';
 import { shortTime } from '../lib/format.ts';
 
@@ -30,6 +31,7 @@ export default function Settings() {
       <div class="pane-body stack">
         <Profile />
         <ThemeSwitch />
+        <AiSettings />
         <Sessions />
         <BlockedUsers />
         <section class="card" aria-labelledby="account-title">
