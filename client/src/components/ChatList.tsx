@@ -51,6 +51,8 @@ export function ChatList() {
   const subtitle = (room: Room) => {
     const last = room.lastMessage;
     if (!last || last.deleted) return roomSubtitle(room);
+    // An AI reply (DESIGN §9) never passes for the person's own words, not even in a preview.
+    if (last.kind === 'ai') return `AI: ${last.text}`;
     if (last.authorId === me()) return `You: ${last.text}`;
     return room.kind === 'group' ? `${authorName(last.authorId).split(' ')[0]}: ${last.text}` : last.text;
   };

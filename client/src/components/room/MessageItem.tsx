@@ -2,7 +2,8 @@
  * One message: author (in groups, first of a run), the quoted message it answers, the
  * text (as text, links made safe), time, "edited", and for own messages the state icon
  * whose accessible name is `pending` or `sent` (DESIGN §8). Actions: reply, edit (within
- * the window), delete with a confirmation.
+ * the window), delete with a confirmation. A message the server wrote with AI on the author's
+ * behalf (`kind: 'ai'`, DESIGN §9) carries the visible label "AI reply on behalf of …".
  */
 import { createSignal, Show } from 'solid-js';
 import type { MessageRow } from '../../storage/db.ts';
@@ -28,18 +29,28 @@ const timeOf = (ms: number) => new Date(ms).toLocaleTimeString(undefined, { hour
 
 export function MessageItem(props: MessageItemProps) {
   const [confirming, setConfirming] = createSignal(false);
+  const ai = () => props.row.kind === 'ai';
+  const aiLabel = () => `AI reply on ${props.mine ? 'your behalf' : `behalf of ${props.authorName}`}`;
   const tombstoneText = () => (props.row.deletedBy && props.row.deletedBy !== props.row.authorId ? 'removed by an admin' : 'message deleted');
 
   return (
     <article
       class="msg"
-      classList={{ mine: props.mine, highlighted: props.highlighted, deleted: props.row.deleted, 'first-of-group': props.showAuthor }}
+      classList={{ mine: props.mine, highlighted: props.highlighted, deleted: props.row.deleted, 'first-of-group': props.showAuthor, ai: ai() }}
       data-message-id={props.row.id}
-      aria-label={`${props.mine ? 'You' : props.authorName}, ${timeOf(props.row.createdAt)}`}
+      aria-label={`${ai() ? aiLabel() : props.mine ? 'You' : props.authorName}, ${timeOf(props.row.createdAt)}`}
     >
       <div class="msg-bubble">
         <Show when={props.showAuthor && !props.mine}>
           <div class="msg-author">{props.authorName}</div>
+        </Show>
+        <Show when={ai()}>
+          <div class="msg-ai-label">
+            <span class="msg-ai-badge" aria-hidden="true">
+              AI
+            </span>
+            {aiLabel()}
+          </div>
         </Show>
         <Show when={props.quoted}>
           {(q) => (
