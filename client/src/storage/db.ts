@@ -8,6 +8,7 @@ import { Dexie, type EntityTable } from 'dexie';
 import yDexie from 'y-dexie';
 import type * as Y from 'yjs';
 import type { Room } from '#shared/api/rooms';
+import type { AttachmentRef } from '#shared/room-doc/schema';
 
 /** A message as the screens read it: one row per message, whatever its source. */
 export interface MessageRow {
@@ -29,6 +30,35 @@ export interface MessageRow {
   editedAt: number | null;
   deleted: boolean;
   deletedBy: string | null;
+  /** The file or image of an `image`/`file` message (absent in rows stored before attachments). */
+  attachment?: AttachmentRef | null;
+}
+
+/**
+ * A file waiting to be uploaded, with the message it becomes once the server has it
+ * (DESIGN §8: blobs waiting to upload). The room document entry is written only after
+ * the upload, so no member ever sees a message naming bytes the server doesn't hold.
+ */
+export interface PendingAttachmentRow {
+  /** The attachment id: a ULID made on the device, sent as `X-Attachment-Id`. */
+  id: string;
+  /** The id the message will have (made at send time, so a retry never duplicates it). */
+  messageId: string;
+  roomId: string;
+  blob: Blob;
+  name: string;
+  /** The type the browser reported; the server decides the real one from the bytes. */
+  mime: string;
+  size: number;
+  width?: number;
+  height?: number;
+  /** The caption. */
+  text: string;
+  replyTo: string | null;
+  /** When it was sent, server time (milliseconds). */
+  createdAt: number;
+  /** Why the upload failed for good; null while it is still to be tried. */
+  error: string | null;
 }
 
 /** A room as cached from `GET /api/rooms`. */
@@ -50,6 +80,7 @@ export type ParleyDb = Dexie & {
   messages: EntityTable<MessageRow, 'id'>;
   meta: EntityTable<MetaRow, 'key'>;
   docs: EntityTable<DocRow, 'name'>;
+  attachments: EntityTable<PendingAttachmentRow, 'id'>;
 };
 
 /** The database name of a user; exported for tests that inspect IndexedDB. */
@@ -63,6 +94,8 @@ export function openUserDb(userId: string): ParleyDb {
     meta: 'key',
     docs: 'name, doc: Y.Doc',
   });
+  // v2: files waiting to upload (issue 6).
+  db.version(2).stores({ attachments: 'id, roomId, createdAt' });
   return db;
 }
 

@@ -4,7 +4,7 @@
  */
 import type * as Y from 'yjs';
 import { getMessage, messagesMap, orderMap } from '#shared/room-doc/ops';
-import { isTombstone, messageKey, parseMessageKey } from '#shared/room-doc/schema';
+import { AttachmentRefSchema, isTombstone, messageKey, parseMessageKey, type AttachmentRef } from '#shared/room-doc/schema';
 import type { ApiMessage } from '#shared/api/messages';
 import type { MessageRow } from './db.ts';
 import { sortKeyOf } from './sort-key.ts';
@@ -32,6 +32,7 @@ export function rowFromDoc(doc: Y.Doc, roomId: string, epoch: number, key: strin
     editedAt: dead ? null : (entry.editedAt ?? null),
     deleted: dead,
     deletedBy: dead ? entry.deletedBy : null,
+    attachment: dead ? null : (entry.attachment ?? null),
   };
 }
 
@@ -63,7 +64,14 @@ export function rowFromApi(m: ApiMessage): MessageRow {
     editedAt: m.editedAt ? Date.parse(m.editedAt) : null,
     deleted: m.deleted,
     deletedBy: m.deletedBy,
+    attachment: m.deleted ? null : attachmentOf(m.attachment),
   };
+}
+
+/** REST types `attachment` loosely; only a well-formed reference reaches the screens. */
+function attachmentOf(value: unknown): AttachmentRef | null {
+  const r = AttachmentRefSchema.safeParse(value);
+  return r.success ? r.data : null;
 }
 
 /** Keys of `messages`/`order` that one transaction touched: their rows may have changed. */
