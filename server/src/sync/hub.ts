@@ -74,6 +74,7 @@ interface PendingWrite {
 
 /** Refused frames after which a multiplexed socket is closed. */
 const MAX_OFFENCES = 20;
+const OFFENCES: ReadonlySet<SyncErrorCode> = new Set([SyncErrorCode.rejected, SyncErrorCode.malformed, SyncErrorCode.tooLarge]);
 
 export class SyncHub {
   private readonly docs = new Map<string, LoadedDoc>();
@@ -158,6 +159,7 @@ export class SyncHub {
 
   /** One y-websocket message for `docName` from `conn`. Never throws. */
   receive(conn: Connection, docName: string, message: Uint8Array): void {
+    if (conn.closed) return; // frames still buffered after a close change nothing
     try {
       const ref = parseDocName(docName);
       if (!ref) return this.refuse(conn, docName, SyncErrorCode.malformed, `Unknown document name "${docName.slice(0, 80)}"`);
@@ -312,7 +314,9 @@ export class SyncHub {
       return;
     }
     conn.control({ type: 'error', code, doc, detail });
-    if (++conn.offences > MAX_OFFENCES) conn.close(CloseCode.tooManyErrors, CloseReason[CloseCode.tooManyErrors]);
+    // Only what an honest client never sends counts; rate limits, sealed epochs, blocks and
+    // lost membership can happen to anyone and must not cut a device off for good.
+    if (OFFENCES.has(code) && ++conn.offences > MAX_OFFENCES) conn.close(CloseCode.tooManyErrors, CloseReason[CloseCode.tooManyErrors]);
   }
 
   // ── server writes (REST, admin deletes, AI replies) ─────────────────────────
