@@ -86,6 +86,13 @@ export function messageRoutes({ config, db, sync }: AppDeps): Hono<AppEnv> {
     return m;
   };
 
+  // One message, for devices told by `changed` that a sealed epoch's message changed.
+  app.get('/rooms/:id/messages/:messageId', (c) => {
+    const { userId } = c.get('auth');
+    const { room } = requireMember(db, c.req.param('id'), userId);
+    return c.json({ message: findMessage(room.id, c.req.param('messageId')) } satisfies MessageResponse);
+  });
+
   app.patch('/rooms/:id/messages/:messageId', async (c) => {
     const { userId } = c.get('auth');
     const { room } = requireMember(db, c.req.param('id'), userId);
