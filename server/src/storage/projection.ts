@@ -5,25 +5,10 @@
  */
 import type { Db } from './db.ts';
 import type { MessagePreview } from '#shared/api/rooms';
+import type { ApiMessage } from '#shared/api/messages';
 
-/** A message as REST returns it. */
-export interface StoredMessage {
-  id: string;
-  roomId: string;
-  authorId: string;
-  deviceId: string | null;
-  kind: string;
-  text: string;
-  attachment: unknown | null;
-  replyTo: string | null;
-  createdAt: string;
-  receivedAt: string;
-  editedAt: string | null;
-  deleted: boolean;
-  deletedBy: string | null;
-  seq: number | null;
-  epoch: number;
-}
+/** A message as REST returns it (the API type, written once in shared/). */
+export type StoredMessage = ApiMessage;
 
 /** The fields of a document entry the projection stores. */
 export interface EntryFields {
