@@ -4,12 +4,14 @@ import { createSessionStore, type SessionStore } from './session.ts';
 import { createRoomsStore, type RoomsStore } from './rooms.ts';
 import { createLocalStore, type LocalStore } from './local.ts';
 import { createSyncStore, type SyncStore } from './sync.ts';
+import { createUploadsStore, type UploadsStore } from './uploads.ts';
 
 interface Stores {
   session: SessionStore;
   rooms: RoomsStore;
   local: LocalStore;
   sync: SyncStore;
+  uploads: UploadsStore;
 }
 
 const StoresContext = createContext<Stores>();
@@ -19,9 +21,10 @@ export function StoresProvider(props: ParentProps) {
   const local = createLocalStore(session);
   const rooms = createRoomsStore(session, local);
   const sync = createSyncStore(session, local, rooms);
+  const uploads = createUploadsStore(session, local, rooms, sync);
   void session.start();
   onCleanup(() => session.dispose());
-  return <StoresContext.Provider value={{ session, rooms, local, sync }}>{props.children}</StoresContext.Provider>;
+  return <StoresContext.Provider value={{ session, rooms, local, sync, uploads }}>{props.children}</StoresContext.Provider>;
 }
 
 function useStores(): Stores {
@@ -34,3 +37,4 @@ export const useSession = (): SessionStore => useStores().session;
 export const useRooms = (): RoomsStore => useStores().rooms;
 export const useLocal = (): LocalStore => useStores().local;
 export const useSync = (): SyncStore => useStores().sync;
+export const useUploads = (): UploadsStore => useStores().uploads;
