@@ -11,11 +11,16 @@ import { getMeta, MetaKey, setMeta } from '../storage/db.ts';
 import type { SessionStore } from './session.ts';
 import type { LocalStore } from './local.ts';
 import type { RoomsStore } from './rooms.ts';
+import { createPresenceStore, type PresenceStore } from './presence.ts';
 
 export interface SyncStore {
   manager: Accessor<SyncManager | null>;
   state: Accessor<ConnectionState>;
   isOnline(userId: string): boolean;
+  /** Online state and last seen of peers (DESIGN §3). */
+  presence: PresenceStore;
+  /** Read positions of a room's other members, as the server's last `receipts` said. */
+  reads(roomId: string): Readonly<Record<string, number>>;
   /** The server's limits (`GET /api/config`), from the last time it was reachable. */
   config: Accessor<PublicConfig | null>;
 }
@@ -23,7 +28,8 @@ export interface SyncStore {
 export function createSyncStore(session: SessionStore, local: LocalStore, rooms: RoomsStore): SyncStore {
   const [manager, setManager] = createSignal<SyncManager | null>(null);
   const [state, setState] = createSignal<ConnectionState>('offline');
-  const [online, setOnline] = createSignal<ReadonlySet<string>>(new Set());
+  const presence = createPresenceStore();
+  const [reads, setReads] = createSignal<ReadonlyMap<string, Readonly<Record<string, number>>>>(new Map());
   const [config, setConfig] = createSignal<PublicConfig | null>(null);
 
   createEffect(() => {
@@ -34,15 +40,14 @@ export function createSyncStore(session: SessionStore, local: LocalStore, rooms:
       db,
       userId,
       getToken: () => session.freshToken(),
-      onState: setState,
+      getDeviceId: () => session.deviceId(),
+      onState: (s) => {
+        if (s === 'offline' || s === 'connecting') presence.connectionLost();
+        setState(s);
+      },
       onRoomsChanged: () => void rooms.reload(),
-      onPresence: (id, on) =>
-        setOnline((s) => {
-          const next = new Set(s);
-          if (on) next.add(id);
-          else next.delete(id);
-          return next;
-        }),
+      onPresence: (msg) => presence.apply(msg),
+      onReceipts: (roomId, r) => setReads((prev) => new Map(prev).set(roomId, r)),
       onFatal: () => session.expire(),
     });
     setManager(m);
@@ -56,6 +61,8 @@ export function createSyncStore(session: SessionStore, local: LocalStore, rooms:
       .catch(() => {});
     onCleanup(() => {
       m.dispose();
+      presence.clear();
+      setReads(new Map());
       setManager(null);
       setState('offline');
     });
@@ -68,5 +75,6 @@ export function createSyncStore(session: SessionStore, local: LocalStore, rooms:
     m.setRooms(rooms.rooms().map((r) => ({ id: r.id, liveEpoch: r.liveEpoch ?? 0 })));
   });
 
-  return { manager, state, isOnline: (id) => online().has(id), config };
+  const noReads: Readonly<Record<string, number>> = {};
+  return { manager, state, isOnline: (id) => presence.isOnline(id), presence, reads: (roomId) => reads().get(roomId) ?? noReads, config };
 }

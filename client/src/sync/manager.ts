@@ -5,17 +5,29 @@
  * room's live-epoch document is loaded from IndexedDB, projected into the `messages`
  * table and kept subscribed, so catch-up of every room is one round trip.
  *
+ * Each loaded room also carries an awareness (typing) and writes this device's delivered
+ * watermark as `seq`s arrive; read positions go into the user document, throttled.
+ *
  * Simplification, on purpose for now: every room document of the user stays loaded (not
  * only those on screen); releasing background rooms after catch-up is left for later.
  */
 import * as Y from 'yjs';
+import { Awareness } from 'y-protocols/awareness';
 import { SyncClient, type ConnectionState } from '#shared/sync/client';
-import type { ServerControl } from '#shared/protocol/control';
-import { roomDocName, userDocName } from '#shared/room-doc/names';
-import { readPositions, readsMap } from '#shared/room-doc/user-doc';
+import { SyncErrorCode, type ServerControl } from '#shared/protocol/control';
+import { markDelivered } from '#shared/room-doc/ops';
+import { parseDocName, roomDocName, userDocName } from '#shared/room-doc/names';
+import { markRead, readPositions, readsMap } from '#shared/room-doc/user-doc';
 import { MetaKey, getMeta, setMeta, type ParleyDb } from '../storage/db.ts';
 import { projectRoomDoc } from '../storage/projection.ts';
 import { loadDoc, releaseDoc } from './docs.ts';
+import { needsResync, resyncRoom, retireEpoch, staleEpochs, type RecoveryHost } from './recovery.ts';
+import { refetchChanged } from '../storage/changed.ts';
+import type { Http } from '../api/http.ts';
+import { ThrottledWatermark, watchHighestSeq } from './watermarks.ts';
+
+/** A `presence` control message: what the server lets this user see of a peer. */
+export type PresenceControl = Extract<ServerControl, { type: 'presence' }>;
 
 export interface SyncManagerOptions {
   db: ParleyDb;
@@ -24,9 +36,16 @@ export interface SyncManagerOptions {
   onState: (s: ConnectionState) => void;
   /** Membership or room data changed on the server: refetch the room list. */
   onRoomsChanged: () => void;
-  onPresence: (userId: string, online: boolean) => void;
+  /** A `presence` control: what the server lets this user see of a peer. */
+  onPresence: (msg: PresenceControl) => void;
+  /** A `receipts` control: the read positions of a room's members this user may see. */
+  onReceipts?: (roomId: string, reads: Record<string, number>) => void;
+  /** This device's id (the session id) while the server has not said it yet. */
+  getDeviceId?: () => string | null;
   /** The server refused the session (bad token, revoked): sign out, no retry. */
   onFatal: () => void;
+  /** For messages of sealed epochs that changed (`changed`): refetched over REST. */
+  http?: Http;
 }
 
 interface LoadedRoom {
@@ -34,6 +53,8 @@ interface LoadedRoom {
   name: string;
   doc: Promise<Y.Doc>;
   detach?: () => void;
+  /** Typing of this room (ephemeral; no local state until the user types). */
+  awareness?: Awareness;
 }
 
 export class SyncManager {
@@ -43,12 +64,21 @@ export class SyncManager {
   private epochs: Record<string, number> = {};
   private clockOffset = 0;
   private disposed = false;
+  private deviceId: string | null = null;
+  /** Per room: this device's read position, written at most every few seconds. */
+  private readonly reads = new Map<string, ThrottledWatermark>();
+  /** Sealed epochs' documents still being emptied of this device's pending entries. */
+  private readonly retiring = new Set<string>();
+  private readonly recovery: RecoveryHost;
   private readonly wake = () => {
     if (typeof document === 'undefined' || document.visibilityState === 'visible') this.client.retryNow();
+    // A page going away may never run its timers again: write the read positions now.
+    else for (const w of this.reads.values()) w.flush();
   };
 
   constructor(private readonly opts: SyncManagerOptions) {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    this.recovery = { db: opts.db, client: undefined as unknown as SyncClient, userId: opts.userId, alive: () => !this.disposed };
     this.client = new SyncClient({
       url: `${proto}//${location.host}/sync`,
       getToken: opts.getToken,
@@ -56,6 +86,7 @@ export class SyncManager {
       onControl: (m) => this.onControl(m),
       onFatal: () => opts.onFatal(),
     });
+    this.recovery.client = this.client;
     void getMeta<number>(opts.db, MetaKey.clockOffset).then((o) => {
       if (typeof o === 'number' && this.clockOffset === 0) this.clockOffset = o;
     });
@@ -94,6 +125,32 @@ export class SyncManager {
     return this.ensureRoom(roomId, Math.max(liveEpoch, this.epochs[roomId] ?? 0)).doc;
   }
 
+  /** A room's awareness (typing), once its document is loaded. */
+  awareness(roomId: string): Awareness | undefined {
+    return this.rooms.get(roomId)?.awareness;
+  }
+
+  /** This device's id as the server knows it (the session id). */
+  device(): string | null {
+    return this.deviceId ?? this.opts.getDeviceId?.() ?? null;
+  }
+
+  /**
+   * The message `seq` was visible in a focused window: moves this device's read position
+   * in the user document forward (throttled; never backwards).
+   */
+  markSeen(roomId: string, seq: number): void {
+    let w = this.reads.get(roomId);
+    if (!w) {
+      w = new ThrottledWatermark((s) => {
+        const device = this.device();
+        if (device) void this.userDoc().then((doc) => markRead(doc, roomId, device, s, this.now()));
+      });
+      this.reads.set(roomId, w);
+    }
+    w.offer(seq);
+  }
+
   /** The epoch of a room's loaded document. */
   roomEpoch(roomId: string): number {
     return this.rooms.get(roomId)?.epoch ?? this.epochs[roomId] ?? 0;
@@ -103,6 +160,7 @@ export class SyncManager {
     this.disposed = true;
     window.removeEventListener('online', this.wake);
     document.removeEventListener('visibilitychange', this.wake);
+    for (const w of this.reads.values()) w.flush();
     this.client.disconnect();
     for (const id of [...this.rooms.keys()]) this.dropRoom(id);
     void this.userDocP?.then((d) => releaseDoc(d));
@@ -111,16 +169,73 @@ export class SyncManager {
   private ensureRoom(roomId: string, epoch: number): LoadedRoom {
     const current = this.rooms.get(roomId);
     if (current && current.epoch >= epoch) return current;
-    if (current) this.dropRoom(roomId);
     const name = roomDocName(roomId, epoch);
     const entry: LoadedRoom = { epoch, name, doc: loadDoc(this.opts.db, name) };
     this.rooms.set(roomId, entry);
+    // The old epoch was sealed: its pending entries move here (DESIGN §3).
+    if (current) this.retire(roomId, current);
+    else void staleEpochs(this.opts.db, roomId, this.opts.userId, epoch).then((es) => es.forEach((e) => this.retire(roomId, this.staleCopy(roomId, e))));
     void entry.doc.then((doc) => {
       if (this.disposed || this.rooms.get(roomId) !== entry) return;
-      entry.detach = projectRoomDoc(this.opts.db, doc, roomId, epoch);
-      this.client.addDoc(name, doc);
+      this.attach(roomId, entry, doc);
     });
     return entry;
+  }
+
+  /** Projects a room's document, tracks its receipts and typing, and subscribes it. */
+  private attach(roomId: string, entry: LoadedRoom, doc: Y.Doc): void {
+    const unproject = projectRoomDoc(this.opts.db, doc, roomId, entry.epoch);
+    const undeliver = this.trackDelivered(doc);
+    entry.detach = () => {
+      unproject();
+      undeliver();
+    };
+    entry.awareness = new Awareness(doc);
+    entry.awareness.setLocalState(null);
+    this.client.addDoc(entry.name, doc, entry.awareness);
+  }
+
+  /** Stops projecting and tracking a copy (its subscription is left to the caller). */
+  private detach(entry: LoadedRoom): void {
+    entry.detach?.();
+    entry.detach = undefined;
+    entry.awareness?.destroy();
+    entry.awareness = undefined;
+  }
+
+  private staleCopy(roomId: string, epoch: number): LoadedRoom {
+    const name = roomDocName(roomId, epoch);
+    return { epoch, name, doc: loadDoc(this.opts.db, name) };
+  }
+
+  /** Hands a sealed epoch's copy to the move of its pending entries, once per document. */
+  private retire(roomId: string, old: LoadedRoom): void {
+    void old.doc.then(() => this.detach(old));
+    if (this.retiring.has(old.name)) return;
+    this.retiring.add(old.name);
+    void retireEpoch(this.recovery, roomId, old, () => this.rooms.get(roomId))
+      .catch((e) => console.warn('moving pending messages out of a sealed epoch failed', e))
+      .finally(() => this.retiring.delete(old.name));
+  }
+
+  /** A refused update (DESIGN §5): drop, resync and rewrite the room's live copy. */
+  private async onSyncError(m: Extract<ServerControl, { type: 'error' }>): Promise<void> {
+    const ref = m.doc ? parseDocName(m.doc) : null;
+    if (ref?.kind !== 'room') return;
+    const entry = this.rooms.get(ref.roomId);
+    if (!entry || entry.name !== m.doc) return; // a retiring copy: `sealed` is expected there
+    if (m.code === SyncErrorCode.sealed) {
+      // Sealed under our feet and the `epoch` news missed: learn the live epoch.
+      this.opts.onRoomsChanged();
+      return;
+    }
+    if (!(await needsResync(this.recovery, entry, m.code))) return;
+    await resyncRoom(this.recovery, ref.roomId, entry, m.code, {
+      detach: () => this.detach(entry),
+      attach: (doc) => {
+        if (this.rooms.get(ref.roomId) === entry) this.attach(ref.roomId, entry, doc);
+      },
+    });
   }
 
   private dropRoom(roomId: string): void {
@@ -130,8 +245,27 @@ export class SyncManager {
     this.client.removeDoc(entry.name);
     void entry.doc.then((doc) => {
       entry.detach?.();
+      entry.awareness?.destroy();
       releaseDoc(doc);
     });
+  }
+
+  /**
+   * Writes this device's delivered watermark into a room document whenever `seq`s arrive,
+   * also for rooms not on screen (catch-up), one write per burst and at most every few
+   * seconds (DESIGN §8).
+   */
+  private trackDelivered(doc: Y.Doc): () => void {
+    const w = new ThrottledWatermark((seq) => {
+      const device = this.device();
+      if (device && !this.disposed) markDelivered(doc, this.opts.userId, device, seq);
+    });
+    const unwatch = watchHighestSeq(doc, (seq) => w.offer(seq));
+    return () => {
+      unwatch();
+      w.flush();
+      w.dispose();
+    };
   }
 
   private async loadUserDoc(): Promise<Y.Doc> {
@@ -147,6 +281,7 @@ export class SyncManager {
   private onControl(m: ServerControl): void {
     switch (m.type) {
       case 'hello':
+        this.deviceId = m.deviceId;
         this.clockOffset = m.serverTime - Date.now();
         void setMeta(this.opts.db, MetaKey.clockOffset, this.clockOffset).catch(() => {});
         this.epochs = m.epochs;
@@ -165,10 +300,17 @@ export class SyncManager {
         if (this.rooms.has(m.roomId)) this.ensureRoom(m.roomId, m.live);
         break;
       case 'presence':
-        this.opts.onPresence(m.userId, m.online);
+        this.opts.onPresence(m);
+        break;
+      case 'receipts':
+        this.opts.onReceipts?.(m.roomId, m.reads);
         break;
       case 'error':
         console.warn('sync error', m.code, m.doc, m.detail);
+        void this.onSyncError(m).catch((e) => console.warn('resync after a refusal failed', e));
+        break;
+      case 'changed':
+        if (this.opts.http) void refetchChanged(this.opts.db, this.opts.http, m.roomId, m.messageIds).catch(() => {});
         break;
       default:
         break;
