@@ -32,6 +32,11 @@ export interface MessageRow {
   deletedBy: string | null;
   /** The file or image of an `image`/`file` message (absent in rows stored before attachments). */
   attachment?: AttachmentRef | null;
+  /**
+   * Refused by the server for good (DESIGN §5: `undeliverable`): kept on this device only,
+   * shown as sent and never delivered; in no room document any more.
+   */
+  undeliverable?: boolean;
 }
 
 /**

@@ -14,6 +14,15 @@ export function sortKeyOf(seq: number | null, createdAt: number, id: string): st
   return `~${String(Math.max(0, Math.trunc(createdAt))).padStart(SEQ_DIGITS, '0')}${id}`;
 }
 
+/**
+ * The sort key of a message that will never get a `seq` (refused, kept on the device as
+ * sent but undelivered): just after `seq`, the last message the room had when it was
+ * refused, and before `seq + 1`.
+ */
+export function sortKeyAfterSeq(seq: number, createdAt: number, id: string): string {
+  return `${sortKeyOf(seq, 0, '')}${sortKeyOf(null, createdAt, id)}`;
+}
+
 /** The lowest and highest sort key of the sequenced part, for range queries. */
 export const SEQUENCED_MIN = 's';
 export const SEQUENCED_MAX = 's\uffff';

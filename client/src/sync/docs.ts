@@ -23,3 +23,18 @@ export async function loadDoc(db: ParleyDb, name: string): Promise<Y.Doc> {
 export function releaseDoc(doc: Y.Doc): void {
   DexieYProvider.release(doc);
 }
+
+/**
+ * Destroys a loaded document and deletes everything the device stored for it, so that
+ * the next {@link loadDoc} of `name` starts empty, with a new clientID (DESIGN §5: a
+ * refused update poisons every later one of the same clientID).
+ */
+export async function wipeDoc(db: ParleyDb, name: string, doc?: Y.Doc): Promise<void> {
+  // Destroying (not releasing) stops y-dexie at once and drops the doc from its cache.
+  doc?.destroy();
+  // y-dexie keeps a column's updates in a table of its own, keyed by the row's key (`k`).
+  await db.table(UPDATES_TABLE).where({ k: name }).delete();
+}
+
+/** The table where y-dexie stores the updates of the `docs.doc` column. */
+const UPDATES_TABLE = '$docs.doc_updates';
