@@ -66,6 +66,12 @@ interface DocEntry {
   awareness?: awarenessProtocol.Awareness;
   /** Got the server's step 2 since the last connect. */
   synced: boolean;
+  /**
+   * Answered the server's step 1 since the last connect. Until then live updates are held
+   * back: an update sent before that answer may depend on one the server lost in a crash
+   * (rule 7 would refuse it); the answer carries it anyway.
+   */
+  answered: boolean;
   /** The state vector the server acknowledged as durable (decoded). */
   ackedSv: Map<number, number>;
   unsubscribe: () => void;
@@ -93,7 +99,7 @@ export class SyncClient {
   addDoc(name: string, doc: Y.Doc, awareness?: awarenessProtocol.Awareness): void {
     if (this.docs.has(name)) return;
     const onUpdate = (update: Uint8Array, origin: unknown) => {
-      if (origin !== ORIGIN && this.authed) this.sendDoc(name, encodeSyncMessage(SyncType.update, update));
+      if (origin !== ORIGIN && this.authed && this.docs.get(name)?.answered) this.sendDoc(name, encodeSyncMessage(SyncType.update, update));
     };
     const onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
       if (origin === ORIGIN || !awareness || !this.authed) return;
@@ -106,6 +112,7 @@ export class SyncClient {
       doc,
       awareness,
       synced: false,
+      answered: false,
       ackedSv: new Map(),
       unsubscribe: () => {
         doc.off('update', onUpdate);
@@ -218,7 +225,7 @@ export class SyncClient {
     this.authed = false;
     clearInterval(this.heartbeatTimer);
     clearTimeout(this.pongTimer);
-    for (const e of this.docs.values()) e.synced = false;
+    for (const e of this.docs.values()) e.synced = e.answered = false;
     this.setState('offline');
   }
 
@@ -294,6 +301,7 @@ export class SyncClient {
       const payload = decoding.readVarUint8Array(d);
       if (sub === SyncType.step1) {
         this.sendDoc(name, encodeSyncMessage(SyncType.step2, Y.encodeStateAsUpdate(e.doc, payload)));
+        e.answered = true;
       } else {
         Y.applyUpdate(e.doc, payload, ORIGIN);
         if (sub === SyncType.step2 && !e.synced) {

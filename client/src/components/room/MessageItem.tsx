@@ -1,14 +1,17 @@
 /**
  * One message: author (in groups, first of a run), the quoted message it answers, the
  * text (as text, links made safe), time, "edited", and for own messages the state icon
- * whose accessible name is `pending` or `sent` (DESIGN §8). Actions: reply, edit (within
+ * whose accessible name is `pending`, `sent`, `delivered` or `read` (DESIGN §8), and their
+ * message info. Actions: reply, edit (within
  * the window), delete with a confirmation. A message the server wrote with AI on the author's
  * behalf (`kind: 'ai'`, DESIGN §9) carries the visible label "AI reply on behalf of …".
  */
 import { createSignal, Show } from 'solid-js';
 import type { MessageRow } from '../../storage/db.ts';
 import { Linkified } from './Linkified.tsx';
-import { IconClock, IconEdit, IconReply, IconTick, IconTrash } from './icons.tsx';
+import { IconEdit, IconReply, IconTrash } from './icons.tsx';
+import { IconInfo, MessageState } from './MessageState.tsx';
+import type { TickState } from '../../lib/receipts.ts';
 
 export interface MessageItemProps {
   row: MessageRow;
@@ -19,7 +22,11 @@ export interface MessageItemProps {
   canEdit: boolean;
   canDelete: boolean;
   highlighted: boolean;
+  /** The tick of an own message (DESIGN §3); pending/sent from the row when absent. */
+  state?: TickState;
   onReply(): void;
+  /** Opens the message info (who received and read it); own messages only. */
+  onInfo?(): void;
   onEdit(): void;
   onDelete(): void;
   onQuoteClick?(): void;
@@ -71,18 +78,7 @@ export function MessageItem(props: MessageItemProps) {
           </Show>
           <time datetime={new Date(props.row.createdAt).toISOString()}>{timeOf(props.row.createdAt)}</time>
           <Show when={props.mine && !props.row.deleted}>
-            <Show
-              when={props.row.seq !== null}
-              fallback={
-                <span class="msg-state pending" role="img" aria-label="pending" title="Waiting to send">
-                  <IconClock />
-                </span>
-              }
-            >
-              <span class="msg-state sent" role="img" aria-label="sent" title="Sent">
-                <IconTick />
-              </span>
-            </Show>
+            <MessageState state={props.state ?? (props.row.seq === null ? 'pending' : 'sent')} />
           </Show>
         </div>
       </div>
@@ -105,6 +101,11 @@ export function MessageItem(props: MessageItemProps) {
             <button type="button" class="icon-btn sm" aria-label="Reply" title="Reply" onClick={() => props.onReply()}>
               <IconReply />
             </button>
+            <Show when={props.mine && props.onInfo && props.row.seq !== null}>
+              <button type="button" class="icon-btn sm" aria-label="Message info" title="Message info" onClick={() => props.onInfo?.()}>
+                <IconInfo />
+              </button>
+            </Show>
             <Show when={props.canEdit}>
               <button type="button" class="icon-btn sm" aria-label="Edit" title="Edit" onClick={() => props.onEdit()}>
                 <IconEdit />
