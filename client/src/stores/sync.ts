@@ -49,6 +49,7 @@ export function createSyncStore(session: SessionStore, local: LocalStore, rooms:
       onPresence: (msg) => presence.apply(msg),
       onReceipts: (roomId, r) => setReads((prev) => new Map(prev).set(roomId, r)),
       onFatal: () => session.expire(),
+      http: session.http,
     });
     setManager(m);
     void getMeta<PublicConfig>(db, MetaKey.config).then((c) => c && !config() && setConfig(c));

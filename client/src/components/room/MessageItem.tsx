@@ -2,8 +2,7 @@
  * One message: author (in groups, first of a run), the quoted message it answers, the
  * text (as text, links made safe), time, "edited", and for own messages the state icon
  * whose accessible name is `pending`, `sent`, `delivered` or `read` (DESIGN §8), and their
- * message info. Actions: reply, edit (within
- * the window), delete with a confirmation. A message the server wrote with AI on the author's
+ * message info. Actions: reply, info, edit (within the window), delete with a confirmation. A message the server wrote with AI on the author's
  * behalf (`kind: 'ai'`, DESIGN §9) carries the visible label "AI reply on behalf of …".
  */
 import { createSignal, Show } from 'solid-js';
