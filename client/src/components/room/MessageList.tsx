@@ -10,6 +10,7 @@ import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Sh
 import type { MessageRow } from '../../storage/db.ts';
 import { buildTimeline } from '../../lib/timeline.ts';
 import { MessageItem } from './MessageItem.tsx';
+import type { TickState } from '../../lib/receipts.ts';
 import { IconDown } from './icons.tsx';
 
 export interface MessageListProps {
@@ -26,6 +27,10 @@ export interface MessageListProps {
   onFocusMessage(id: string): void;
   onNearTop(): void;
   onSeen(seq: number): void;
+  /** The tick of an own message (delivered/read need the room's receipts). */
+  stateOf?(row: MessageRow): TickState;
+  /** Opens an own message's info (who received and read it). */
+  onInfo?(row: MessageRow): void;
 }
 
 const AT_BOTTOM_PX = 48;
@@ -150,6 +155,8 @@ export function MessageList(props: MessageListProps) {
                           onReply={() => props.onReply(row)}
                           onEdit={() => props.onEdit(row)}
                           onDelete={() => props.onDelete(row)}
+                          state={props.stateOf?.(row)}
+                          onInfo={props.onInfo ? () => props.onInfo?.(row) : undefined}
                           onQuoteClick={() => row.replyTo && props.onFocusMessage(row.replyTo)}
                         />
                       );
