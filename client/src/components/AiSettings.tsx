@@ -100,6 +100,7 @@ export function AiSettings() {
           <label for="ai-persona">How it should answer</label>
           <textarea
             id="ai-persona"
+            class="ai-persona"
             rows={3}
             maxLength={PERSONA_MAX}
             placeholder="I'm on holiday until Monday; be brief and friendly."
@@ -114,7 +115,7 @@ export function AiSettings() {
             {persona().length} / {PERSONA_MAX}
           </p>
         </div>
-        <fieldset class="stack" disabled={locked()}>
+        <fieldset class="choice" disabled={locked()}>
           <legend>Chats it answers</legend>
           <label>
             <input type="radio" name="ai-scope" value="all" checked={scope() === 'all'} onChange={() => (setSaved(false), setScope('all'))} />
@@ -155,17 +156,19 @@ export function AiSettings() {
       </form>
       <Show when={(recent.latest ?? []).length > 0}>
         <h4 id="ai-recent-title">What the AI said for you</h4>
-        <ul class="member-list" aria-labelledby="ai-recent-title">
+        <ul class="ai-recent" aria-labelledby="ai-recent-title">
           <For each={recent.latest}>
             {(r) => (
-              <li class="member">
-                <span class="member-text">
-                  <span class="member-display">To {r.to?.displayName ?? 'a deleted account'}</span>
-                  <span class="muted">{r.deleted ? 'message deleted' : r.text}</span>
+              <li>
+                <span class="ai-recent-top">
+                  <span class="ai-recent-to">To {r.to?.displayName ?? 'a deleted account'}</span>
+                  <time class="muted" datetime={r.createdAt}>
+                    {shortTime(r.createdAt)}
+                  </time>
                 </span>
-                <time class="muted" datetime={r.createdAt}>
-                  {shortTime(r.createdAt)}
-                </time>
+                <span class="ai-recent-text" classList={{ muted: r.deleted }}>
+                  {r.deleted ? 'message deleted' : r.text}
+                </span>
               </li>
             )}
           </For>

@@ -47,7 +47,8 @@ export function MessageItem(props: MessageItemProps) {
       aria-label={`${ai() ? aiLabel() : props.mine ? 'You' : props.authorName}, ${timeOf(props.row.createdAt)}`}
     >
       <div class="msg-bubble">
-        <Show when={props.showAuthor && !props.mine}>
+        {/* An AI reply's label already names the author. */}
+        <Show when={props.showAuthor && !props.mine && !ai()}>
           <div class="msg-author">{props.authorName}</div>
         </Show>
         <Show when={ai()}>
