@@ -35,6 +35,29 @@ export default defineConfig({
         globPatterns: ['**/*.{js,css,html,png,svg,ico,webmanifest}'],
         // Old precaches go when a new version activates, so clients don't keep every build.
         cleanupOutdatedCaches: true,
+        // Attachments seen once stay viewable offline. Their bytes never change for an id,
+        // so the cache answers first; the key is the path without the signed query (a new
+        // signature every time), and only complete 200 answers are kept.
+        runtimeCaching: [
+          {
+            urlPattern: ({ url, request }) =>
+              request.method === 'GET' && url.origin === self.location.origin && /^\/api\/attachments\/[0-9A-HJKMNP-TV-Z]{26}(\/thumbnail)?$/.test(url.pathname),
+            handler: 'CacheFirst',
+            options: {
+              cacheName: 'parley-attachments',
+              cacheableResponse: { statuses: [200] },
+              expiration: { maxEntries: 500, maxAgeSeconds: 30 * 24 * 3600, purgeOnQuotaError: true },
+              plugins: [
+                {
+                  cacheKeyWillBeUsed: async ({ request }) => {
+                    const u = new URL(request.url);
+                    return u.origin + u.pathname;
+                  },
+                },
+              ],
+            },
+          },
+        ],
       },
     }),
   ],

@@ -24,7 +24,7 @@ export function formatBytes(n: number): string {
 /** Why a file can't be sent, or null when it can. `maxBytes` null: limit not known yet. */
 export function sizeProblem(file: { name: string; size: number }, maxBytes: number | null): string | null {
   if (maxBytes !== null && file.size > maxBytes) {
-    return `“${file.name}” is ${formatBytes(file.size)}; files can be at most ${formatBytes(maxBytes)}.`;
+    return `“${file.name}” is too large to send (${formatBytes(file.size)}): files can be at most ${formatBytes(maxBytes)}.`;
   }
   return null;
 }

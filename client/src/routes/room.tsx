@@ -8,9 +8,8 @@ import { useParams, useSearchParams } from '@solidjs/router';
 import { Dexie } from 'dexie';
 import { createEffect, createMemo, createSignal, on, Show } from 'solid-js';
 import type { RoomId } from '#shared/ids';
-import { markRead } from '#shared/room-doc/user-doc';
 import { ApiError, describeError } from '../api/http.ts';
-import { useLocal, useRooms, useSession, useSync } from '../stores/context.tsx';
+import { useLocal, useRooms, useSession, useSync, useUploads } from '../stores/context.tsx';
 import { PaneHeader } from '../components/PaneHeader.tsx';
 import { RoomInfoLink } from '../components/RoomInfoLink.tsx';
 import { MessageList } from '../components/room/MessageList.tsx';
@@ -21,6 +20,9 @@ import { loadOlder } from '../storage/history.ts';
 import type { MessageRow } from '../storage/db.ts';
 import { canEdit, editText, removeMessage, sendText, type RoomActionsContext } from '../sync/room-actions.ts';
 import { plural } from '../lib/format.ts';
+import { createRoomStatus } from '../stores/room-status.ts';
+import { MessageInfo } from '../components/room/MessageInfo.tsx';
+import { pendingRow, withPending } from '../attachments/files.ts';
 
 export default function RoomView() {
   const params = useParams<{ roomId: string }>();
@@ -29,12 +31,15 @@ export default function RoomView() {
   const session = useSession();
   const local = useLocal();
   const sync = useSync();
+  const uploads = useUploads();
   const [error, setError] = createSignal<string | null>(null);
   const [replyTo, setReplyTo] = createSignal<MessageRow | null>(null);
   const [editing, setEditing] = createSignal<MessageRow | null>(null);
   const [actionError, setActionError] = createSignal<string | null>(null);
   const room = () => rooms.get(params.roomId as RoomId);
   const me = () => session.user()?.id ?? '';
+  const status = createRoomStatus(room, session, sync);
+  const [infoFor, setInfoFor] = createSignal<MessageRow | null>(null);
 
   // A room not in the list (a link, or the list still loading) is fetched by itself.
   createEffect(() => {
@@ -53,6 +58,7 @@ export default function RoomView() {
         setReplyTo(null);
         setEditing(null);
         setActionError(null);
+        setInfoFor(null);
       },
     ),
   );
@@ -65,6 +71,18 @@ export default function RoomView() {
     (s) => s.db.messages.where('[roomId+sortKey]').between([s.roomId, Dexie.minKey], [s.roomId, Dexie.maxKey]).toArray(),
     [] as MessageRow[],
   );
+
+  // Files still uploading show as messages at once; their entries are written when the server has them.
+  const pendingUploads = createLiveQuery(
+    () => {
+      const db = local.db();
+      return db ? { db, roomId: params.roomId } : null;
+    },
+    (s) => s.db.attachments.where('roomId').equals(s.roomId).toArray(),
+    [],
+  );
+  const allRows = createMemo(() => withPending(rows(), pendingUploads().map((p) => pendingRow(p, me()))));
+  const pendingUploadOf = (row: MessageRow) => pendingUploads().find((p) => p.messageId === row.id);
 
   const names = createMemo(() => new Map((room()?.members ?? []).map((m) => [m.id as string, m.displayName])));
   const nameOf = (id: string) => (id === me() ? 'You' : (names().get(id) ?? 'Former member'));
@@ -90,7 +108,7 @@ export default function RoomView() {
     }
   }
 
-  async function submit(text: string) {
+  async function submit(text: string, files: File[] = []) {
     const ed = editing();
     if (ed) {
       await run((c) => editText(c, ed, text));
@@ -98,7 +116,9 @@ export default function RoomView() {
       return;
     }
     const reply = replyTo();
-    await run((c) => sendText(c, text, reply?.id));
+    status.stopTyping();
+    if (files.length > 0) await run(() => uploads.send({ roomId: params.roomId, files, text, replyTo: reply?.id }));
+    else await run((c) => sendText(c, text, reply?.id));
     setReplyTo(null);
   }
 
@@ -120,17 +140,9 @@ export default function RoomView() {
       .finally(() => (loadingOlder = false));
   }
 
-  // Read position: the newest message seen in a focused window goes into the user document.
-  let readSent = 0;
-  function seen(seq: number) {
-    const m = sync.manager();
-    const device = session.deviceId();
-    if (!m || !device || seq <= readSent) return;
-    readSent = seq;
-    const roomId = params.roomId;
-    void m.userDoc().then((doc) => markRead(doc, roomId, device, seq, m.now()));
-  }
-  createEffect(on(() => params.roomId, () => (readSent = 0)));
+  // Read position: the newest message seen in a focused window goes into the user
+  // document (forward only, at most every few seconds: the manager throttles).
+  const seen = (seq: number) => sync.manager()?.markSeen(params.roomId, seq);
 
   const composerContext = () => {
     const ed = editing();
@@ -161,7 +173,7 @@ export default function RoomView() {
         <section class="pane room-pane" aria-labelledby="room-title">
           <PaneHeader
             title={<span id="room-title">{r().name}</span>}
-            sub={r().kind === 'dm' ? (sync.isOnline(r().members.find((m) => m.id !== me())?.id ?? '') ? 'online' : 'Direct message') : `${r().visibility === 'public' ? 'Public group' : 'Private group'} · ${plural(r().members.length, 'member')}`}
+            sub={<span class="room-status" classList={{ typing: status.typing() }} aria-live="polite">{status.headerLine()}</span>}
           >
             <RoomSearch
               db={local.db()}
@@ -172,7 +184,7 @@ export default function RoomView() {
             <RoomInfoLink roomId={r().id} />
           </PaneHeader>
           <MessageList
-            rows={rows()}
+            rows={allRows()}
             me={me()}
             nameOf={nameOf}
             canEdit={(row) => canEdit(row, me(), sync.manager()?.now() ?? Date.now(), sync.config())}
@@ -186,11 +198,22 @@ export default function RoomView() {
               setReplyTo(null);
               setEditing(row);
             }}
-            onDelete={(row) => void run((c) => removeMessage(c, row)).catch(() => {})}
+            onDelete={(row) => {
+              const pending = pendingUploadOf(row);
+              if (pending) uploads.cancel(pending.id);
+              else void run((c) => removeMessage(c, row)).catch(() => {});
+            }}
             onFocusMessage={(id) => setSearch({ m: id })}
             onNearTop={nearTop}
             onSeen={seen}
+            stateOf={status.stateOf}
+            onInfo={setInfoFor}
           />
+          <Show when={infoFor()}>
+            {(row) => (
+              <MessageInfo row={row()} state={status.stateOf(row())} groups={status.groupsOf(row())} nameOf={nameOf} readsOff={status.readsOff()} onClose={() => setInfoFor(null)} />
+            )}
+          </Show>
           <Show when={actionError()}>
             <p class="room-error" role="alert">
               {actionError()}
@@ -204,12 +227,14 @@ export default function RoomView() {
                 context={composerContext()}
                 editText={editing()?.text ?? null}
                 maxChars={sync.config()?.limits.maxTextChars ?? 8000}
+                maxUploadBytes={sync.config()?.limits.maxUploadBytes ?? null}
                 disabledReason={postingClosed()}
                 onCancelContext={() => {
                   setEditing(null);
                   setReplyTo(null);
                 }}
                 onSubmit={submit}
+                onTyping={status.keystroke}
               />
             )}
           </Show>

@@ -4,7 +4,7 @@
  * still on its way: the local copy, a progress bar, "waiting for connection", and after a
  * failure the reason with Retry; Cancel until it is sent.
  */
-import { createEffect, createSignal, onCleanup, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, onCleanup, Show } from 'solid-js';
 import { isInlineImage } from '#shared/api/attachments';
 import type { AttachmentRef } from '#shared/room-doc/schema';
 import { useUploads } from '../../stores/context.tsx';
@@ -23,7 +23,7 @@ const INLINE_MAX_PX = 240;
 
 export function AttachmentView(props: AttachmentViewProps) {
   const uploads = useUploads();
-  const id = () => props.attachment.id;
+  const id = createMemo(() => props.attachment.id);
   const status = () => uploads.status(id());
   const local = () => uploads.localUrl(id());
   const [remote, setRemote] = createSignal<{ url: string; thumbnailUrl: string | null } | null>(null);

@@ -1,12 +1,16 @@
 /**
  * The composer: a multi-line box where Enter sends and Shift+Enter starts a new line,
  * with the message being answered or edited shown above it. The draft of each room is
- * kept on the device (`meta`), so it survives switching rooms and reloads.
+ * kept on the device (`meta`), so it survives switching rooms and reloads. Files come in
+ * by the Attach button, by pasting, or by dropping them on the room; each is checked
+ * against the server's upload limit before anything is sent.
  */
-import { createEffect, createSignal, on, onCleanup, Show } from 'solid-js';
+import { createEffect, createSignal, on, onCleanup, onMount, Show } from 'solid-js';
 import type { ParleyDb } from '../../storage/db.ts';
 import { MetaKey, getMeta, setMeta } from '../../storage/db.ts';
 import { IconSend, IconX } from './icons.tsx';
+import { IconPaperclip } from './attachment-icons.tsx';
+import { ComposerFiles, createStagedFiles } from './ComposerFiles.tsx';
 
 export interface ComposerProps {
   db: ParleyDb;
@@ -16,14 +20,22 @@ export interface ComposerProps {
   /** Text to load when an edit starts. */
   editText: string | null;
   maxChars: number;
+  /** The server's upload limit (`GET /api/config`); null while unknown. */
+  maxUploadBytes?: number | null;
   disabledReason?: string | null;
   onCancelContext(): void;
-  /** Resolves when the message is stored; throws to keep the text in the box. */
-  onSubmit(text: string): Promise<void>;
+  /** A keystroke that changed the text (typing indicator). */
+  onTyping?(): void;
+  /** Resolves when the message is stored; throws to keep the text (and files) in the box. */
+  onSubmit(text: string, files: File[]): Promise<void>;
 }
 
 export function Composer(props: ComposerProps) {
   let box!: HTMLTextAreaElement;
+  let form!: HTMLFormElement;
+  let picker!: HTMLInputElement;
+  const staged = createStagedFiles();
+  const [dragging, setDragging] = createSignal(false);
   const [text, setText] = createSignal('');
   const [error, setError] = createSignal<string | null>(null);
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -83,6 +95,7 @@ export function Composer(props: ComposerProps) {
 
   function onInput(e: InputEvent & { currentTarget: HTMLTextAreaElement }) {
     setText(e.currentTarget.value);
+    if (e.currentTarget.value) props.onTyping?.();
     setError(null);
     resize();
     clearTimeout(saveTimer);
@@ -91,17 +104,60 @@ export function Composer(props: ComposerProps) {
     if (loadedFor === roomId) saveTimer = setTimeout(() => saveDraft(roomId, value), 300);
   }
 
+  function addFiles(list: Iterable<File>) {
+    if (props.disabledReason || props.context?.kind === 'edit') return;
+    setError(staged.add(list, props.maxUploadBytes ?? null));
+    box?.focus();
+  }
+
+  function onPaste(e: ClipboardEvent) {
+    const files = [...(e.clipboardData?.files ?? [])];
+    if (files.length === 0) return;
+    e.preventDefault();
+    addFiles(files);
+  }
+
+  // Files dropped anywhere on the room (not just on the small composer).
+  onMount(() => {
+    const zone = form.closest('section') ?? form;
+    const hasFiles = (e: DragEvent) => !!e.dataTransfer?.types.includes('Files');
+    const over = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      setDragging(true);
+    };
+    const leave = (e: DragEvent) => {
+      if (!e.relatedTarget || !zone.contains(e.relatedTarget as Node)) setDragging(false);
+    };
+    const drop = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      setDragging(false);
+      addFiles(e.dataTransfer?.files ?? []);
+    };
+    zone.addEventListener('dragover', over as EventListener);
+    zone.addEventListener('dragleave', leave as EventListener);
+    zone.addEventListener('drop', drop as EventListener);
+    onCleanup(() => {
+      zone.removeEventListener('dragover', over as EventListener);
+      zone.removeEventListener('dragleave', leave as EventListener);
+      zone.removeEventListener('drop', drop as EventListener);
+    });
+  });
+
   async function submit() {
     const value = text().trim();
-    if (!value || props.disabledReason) return;
+    const files = props.context?.kind === 'edit' ? [] : staged.files().map((f) => f.file);
+    if ((!value && files.length === 0) || props.disabledReason) return;
     if (value.length > props.maxChars) {
       setError(`Messages can be at most ${props.maxChars} characters.`);
       return;
     }
     const wasEdit = props.context?.kind === 'edit';
     try {
-      await props.onSubmit(value);
+      await props.onSubmit(value, files);
       setValue('');
+      staged.clear();
       clearTimeout(saveTimer);
       if (!wasEdit) void props.db.meta.delete(MetaKey.draft(props.roomId)).catch(() => {});
     } catch (e) {
@@ -123,7 +179,9 @@ export function Composer(props: ComposerProps) {
 
   return (
     <form
+      ref={form}
       class="composer"
+      classList={{ dragging: dragging() }}
       onSubmit={(e) => {
         e.preventDefault();
         void submit();
@@ -155,7 +213,23 @@ export function Composer(props: ComposerProps) {
           {error() ?? props.disabledReason}
         </p>
       </Show>
+      <ComposerFiles files={staged.files()} onRemove={(key) => staged.remove(key)} />
       <div class="composer-row">
+        <Show when={props.context?.kind !== 'edit'}>
+          <input
+            ref={picker}
+            type="file"
+            multiple
+            hidden
+            onChange={(e) => {
+              addFiles([...(e.currentTarget.files ?? [])]);
+              e.currentTarget.value = '';
+            }}
+          />
+          <button type="button" class="composer-attach icon-btn" aria-label="Attach" title="Attach a file" disabled={!!props.disabledReason} onClick={() => picker.click()}>
+            <IconPaperclip />
+          </button>
+        </Show>
         <textarea
           ref={box}
           class="composer-input"
@@ -165,8 +239,9 @@ export function Composer(props: ComposerProps) {
           disabled={!!props.disabledReason}
           onInput={onInput}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
         />
-        <button type="submit" class="composer-send" aria-label={props.context?.kind === 'edit' ? 'Save edit' : 'Send'} disabled={!text().trim() || !!props.disabledReason}>
+        <button type="submit" class="composer-send" aria-label={props.context?.kind === 'edit' ? 'Save edit' : 'Send'} disabled={(!text().trim() && staged.files().length === 0) || !!props.disabledReason}>
           <IconSend />
         </button>
       </div>

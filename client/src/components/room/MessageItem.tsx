@@ -8,6 +8,7 @@
 import { createSignal, Show } from 'solid-js';
 import type { MessageRow } from '../../storage/db.ts';
 import { Linkified } from './Linkified.tsx';
+import { AttachmentView } from './AttachmentView.tsx';
 import { IconEdit, IconReply, IconTrash } from './icons.tsx';
 import { IconInfo, MessageState } from './MessageState.tsx';
 import type { TickState } from '../../lib/receipts.ts';
@@ -68,9 +69,12 @@ export function MessageItem(props: MessageItemProps) {
           )}
         </Show>
         <Show when={!props.row.deleted} fallback={<p class="msg-text msg-tombstone">{tombstoneText()}</p>}>
-          <p class="msg-text">
-            <Linkified text={props.row.text} />
-          </p>
+          <Show when={props.row.attachment}>{(a) => <AttachmentView attachment={a()} />}</Show>
+          <Show when={props.row.text || !props.row.attachment}>
+            <p class="msg-text">
+              <Linkified text={props.row.text} />
+            </p>
+          </Show>
         </Show>
         <div class="msg-meta">
           <Show when={props.row.editedAt && !props.row.deleted}>
