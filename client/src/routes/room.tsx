@@ -19,7 +19,6 @@ import { createLiveQuery } from '../storage/live.ts';
 import { loadOlder } from '../storage/history.ts';
 import type { MessageRow } from '../storage/db.ts';
 import { canEdit, editText, removeMessage, sendText, type RoomActionsContext } from '../sync/room-actions.ts';
-import { plural } from '../lib/format.ts';
 import { createRoomStatus } from '../stores/room-status.ts';
 import { MessageInfo } from '../components/room/MessageInfo.tsx';
 import { pendingRow, withPending } from '../attachments/files.ts';

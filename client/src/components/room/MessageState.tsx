@@ -36,3 +36,11 @@ export function MessageState(props: { state: TickState }) {
     </span>
   );
 }
+
+/** The "message info" action's icon. */
+export const IconInfo = () => (
+  <svg width={18} height={18} viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width={2} stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">
+    <circle cx="12" cy="12" r="9" />
+    <path d="M12 11v6M12 7.5v.01" />
+  </svg>
+);
