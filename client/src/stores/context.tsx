@@ -5,6 +5,7 @@ import { createRoomsStore, type RoomsStore } from './rooms.ts';
 import { createLocalStore, type LocalStore } from './local.ts';
 import { createSyncStore, type SyncStore } from './sync.ts';
 import { createUploadsStore, type UploadsStore } from './uploads.ts';
+import { createBlocksStore, type BlocksStore } from './blocks.ts';
 
 interface Stores {
   session: SessionStore;
@@ -12,6 +13,7 @@ interface Stores {
   local: LocalStore;
   sync: SyncStore;
   uploads: UploadsStore;
+  blocks: BlocksStore;
 }
 
 const StoresContext = createContext<Stores>();
@@ -22,9 +24,10 @@ export function StoresProvider(props: ParentProps) {
   const rooms = createRoomsStore(session, local);
   const sync = createSyncStore(session, local, rooms);
   const uploads = createUploadsStore(session, local, rooms, sync);
+  const blocks = createBlocksStore(session, local);
   void session.start();
   onCleanup(() => session.dispose());
-  return <StoresContext.Provider value={{ session, rooms, local, sync, uploads }}>{props.children}</StoresContext.Provider>;
+  return <StoresContext.Provider value={{ session, rooms, local, sync, uploads, blocks }}>{props.children}</StoresContext.Provider>;
 }
 
 function useStores(): Stores {
@@ -38,3 +41,4 @@ export const useRooms = (): RoomsStore => useStores().rooms;
 export const useLocal = (): LocalStore => useStores().local;
 export const useSync = (): SyncStore => useStores().sync;
 export const useUploads = (): UploadsStore => useStores().uploads;
+export const useBlocks = (): BlocksStore => useStores().blocks;
