@@ -14,6 +14,8 @@ import { searchMessages } from '../storage/search.ts';
 import type { MessageRow } from '../storage/db.ts';
 import type { Room } from '#shared/api/rooms';
 import { Avatar } from './Avatar.tsx';
+import { lastSeenText } from '../lib/last-seen.ts';
+import { createNow } from '../lib/now.ts';
 import { SearchResults } from './room/SearchResults.tsx';
 
 export function ChatList() {
@@ -47,7 +49,11 @@ export function ChatList() {
     }
     return 'Someone';
   };
-  const peerOnline = (room: Room) => room.kind === 'dm' && sync.isOnline(room.members.find((m) => m.id !== me())?.id ?? '');
+  const peerOf = (room: Room) => (room.kind === 'dm' ? (room.members.find((m) => m.id !== me())?.id ?? '') : '');
+  const peerOnline = (room: Room) => !!peerOf(room) && sync.isOnline(peerOf(room));
+  // Presence comes from the server, which hides it when either side doesn't share it.
+  const now = createNow(30_000);
+  const peerSeen = (room: Room) => (peerOf(room) && !peerOnline(room) ? lastSeenText(sync.presence.of(peerOf(room)).lastSeen, now()) : '');
   const subtitle = (room: Room) => {
     const last = room.lastMessage;
     if (!last || last.deleted) return roomSubtitle(room);
@@ -98,6 +104,9 @@ export function ChatList() {
                     <span class="chat-row-main">
                       <span class="chat-row-top">
                         <span class="chat-row-name">{room.name}</span>
+                        <Show when={peerSeen(room)}>
+                          <span class="chat-row-seen">{peerSeen(room)}</span>
+                        </Show>
                         <time class="chat-row-time" datetime={activityOf(room)}>
                           {shortTime(activityOf(room))}
                         </time>
