@@ -13,6 +13,7 @@ import { PaneHeader } from '../components/PaneHeader.tsx';
 import { ThemeSwitch } from '../components/ThemeSwitch.tsx';
 import { BlockedUsers } from '../components/BlockedUsers.tsx';
 import { AiSettings } from '../components/AiSettings.tsx';
+import { PrivacySettings } from '../components/PrivacySettings.tsx';
 import { check, fieldErrorsOf, focusFirstInvalid, formValues, type FieldErrors } from '../lib/validation.ts';
 import { shortTime } from '../lib/format.ts';
 
@@ -31,6 +32,7 @@ export default function Settings() {
       <div class="pane-body stack">
         <Profile />
         <ThemeSwitch />
+        <PrivacySettings />
         <AiSettings />
         <Sessions />
         <BlockedUsers />
