@@ -295,7 +295,12 @@ export class SyncHub {
   }
 
   private sendAwarenessStates(conn: Connection, ld: LoadedDoc): void {
-    const ids = [...ld.awareness.states.keys()];
+    // The same rule as for live relays: a subscriber gets only the states of users whose
+    // presence it may see (share-presence switches, blocks).
+    const ids = [...ld.awareness.states.keys()].filter((id) => {
+      const owner = ld.awarenessOwners.get(id);
+      return owner !== undefined && (owner === conn.userId || this.mayRelayAwareness(owner, conn.userId));
+    });
     if (ids.length) conn.send(ld.name, encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(ld.awareness, ids)));
   }
 
