@@ -1,33 +1,33 @@
-/** Settings: the people you blocked (`GET /api/blocks`), each with Unblock. */
-import { createResource, For, Show } from 'solid-js';
+/** Settings: the people you blocked (`GET /api/blocks`, through the blocks store), each with Unblock. */
+import { createSignal, For, onMount, Show } from 'solid-js';
 import type { BlockInfo } from '#shared/api/users';
 import type { UserId } from '#shared/ids';
 import { describeError } from '../api/http.ts';
-import { useSession } from '../stores/context.tsx';
+import { useBlocks } from '../stores/context.tsx';
 import { createAction } from '../lib/action.ts';
 import { Avatar } from './Avatar.tsx';
 import { FormAlert } from './FormAlert.tsx';
 
 export function BlockedUsers() {
-  const session = useSession();
+  const blocks = useBlocks();
   const action = createAction();
-  const [blocks, { mutate, refetch }] = createResource(() => session.api.blocks());
+  const [loadError, setLoadError] = createSignal<string | null>(null);
+  // The cached list shows at once; the server's replaces it.
+  onMount(() => void blocks.refresh().catch((e) => setLoadError(describeError(e))));
 
   async function unblock(b: BlockInfo) {
-    const done = await action.run(async () => (await session.api.unblock(b.user.id as UserId), true));
-    if (done) mutate((list) => list?.filter((x) => x.user.id !== b.user.id));
-    else void refetch();
+    await action.run(() => blocks.unblock(b.user.id as UserId));
   }
 
   return (
     <section class="card" aria-labelledby="blocked-title">
       <h3 id="blocked-title">Blocked people</h3>
       <p class="muted">They can’t message you or see when you are online. Block someone from their chat’s info.</p>
-      <FormAlert message={action.error() ?? (blocks.error ? describeError(blocks.error) : null)} />
-      <Show when={blocks.latest} fallback={<p class="muted">{blocks.loading ? 'Loading…' : ''}</p>}>
-        <Show when={(blocks.latest ?? []).length > 0} fallback={<p class="muted">You haven’t blocked anyone.</p>}>
+      <FormAlert message={action.error() ?? (blocks.list() === null ? loadError() : null)} />
+      <Show when={blocks.list()} fallback={<p class="muted">{loadError() ? '' : 'Loading…'}</p>}>
+        <Show when={(blocks.list() ?? []).length > 0} fallback={<p class="muted">You haven’t blocked anyone.</p>}>
           <ul class="member-list" aria-labelledby="blocked-title">
-            <For each={blocks.latest}>
+            <For each={blocks.list()}>
               {(b) => (
                 <li class="member">
                   <Avatar name={b.user.displayName} id={b.user.id} size="sm" />

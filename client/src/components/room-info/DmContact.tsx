@@ -1,41 +1,22 @@
 /**
  * A DM's info: the other person, and blocking them (`POST /api/blocks`) or unblocking
- * (`DELETE /api/blocks/:userId`), each after a confirmation.
+ * (`DELETE /api/blocks/:userId`), each after a confirmation, through the blocks store.
  */
-import { createResource, Show } from 'solid-js';
+import { Show } from 'solid-js';
 import type { Member } from '#shared/api/rooms';
-import type { UserId } from '#shared/ids';
-import { describeError } from '../../api/http.ts';
-import { useSession } from '../../stores/context.tsx';
+import { useBlocks } from '../../stores/context.tsx';
 import { createAction } from '../../lib/action.ts';
+import { toggleBlock } from '../../lib/block-toggle.ts';
 import { Avatar } from '../Avatar.tsx';
 import { FormAlert } from '../FormAlert.tsx';
 import type { Confirm } from '../ConfirmDialog.tsx';
 
 export function DmContact(props: { other: Member; confirm: Confirm }) {
-  const session = useSession();
+  const blocks = useBlocks();
   const action = createAction();
-  const [blocked, { mutate }] = createResource(
-    () => props.other.id,
-    async (id) => (await session.api.blocks()).some((b) => b.user.id === id),
-  );
+  const blocked = () => blocks.isBlocked(props.other.id);
 
-  async function toggle() {
-    const name = props.other.displayName;
-    const id = props.other.id as UserId;
-    if (blocked()) {
-      const ok = await props.confirm.ask({ title: `Unblock ${name}?`, body: 'They will be able to message you again.', confirmLabel: 'Unblock' });
-      if (ok && (await action.run(async () => (await session.api.unblock(id), true)))) mutate(false);
-    } else {
-      const ok = await props.confirm.ask({
-        title: `Block ${name}?`,
-        body: 'They won’t be able to message you or see when you are online, and their messages in groups are hidden from you.',
-        confirmLabel: 'Block',
-        danger: true,
-      });
-      if (ok && (await action.run(() => session.api.block(id)))) mutate(true);
-    }
-  }
+  const toggle = () => toggleBlock(props.confirm, blocks, action, props.other);
 
   return (
     <>
@@ -49,9 +30,9 @@ export function DmContact(props: { other: Member; confirm: Confirm }) {
       </section>
       <section class="card" aria-labelledby="privacy-title">
         <h3 id="privacy-title">Privacy</h3>
-        <FormAlert message={action.error() ?? (blocked.error ? describeError(blocked.error) : null)} />
+        <FormAlert message={action.error()} />
         <div>
-          <button type="button" class="btn btn-danger" disabled={action.busy() || blocked.loading} onClick={() => void toggle()}>
+          <button type="button" class="btn btn-danger" disabled={action.busy() || blocks.list() === null} onClick={() => void toggle()}>
             {blocked() ? `Unblock ${props.other.displayName}` : `Block ${props.other.displayName}`}
           </button>
         </div>
