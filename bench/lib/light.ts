@@ -48,6 +48,8 @@ export class LightDevice {
   onControl: ((msg: any) => void) | undefined;
   /** Bytes received since the counter was last reset. */
   bytesIn = 0;
+  /** Refusals (error controls, permission-denied messages) and closes, by reason. */
+  readonly problems = new Map<string, number>();
   private readonly sockets = new Map<string, WebSocket>();
   private mux: WebSocket | undefined;
 
@@ -100,6 +102,11 @@ export class LightDevice {
         const d = decoding.createDecoder(data);
         const docName = decoding.readVarString(d);
         if (docName === '') {
+          // Control frames are small; errors are told apart without parsing the rest.
+          if (data.includes('"type":"error"')) {
+            const m = JSON.parse(data.toString('utf8', d.pos)) as { code: string; detail: string };
+            this.note(`${m.code}: ${m.detail.slice(0, 60)}`);
+          }
           if (!this.onControl && waiting.size === 0) return;
           const msg = JSON.parse(data.toString('utf8', d.pos)) as { type: string };
           if (msg.type === 'hello') for (const name of this.spec.docNames) ws.send(frame(name, syncMessage(0, EMPTY_SV)));
@@ -110,9 +117,16 @@ export class LightDevice {
         if (waiting.size && data[d.pos] === 0 && data[d.pos + 1] === 1 && waiting.delete(docName) && waiting.size === 0) resolve();
         this.sink?.(this, data, docName);
       });
-      ws.on('close', (code, reason) => waiting.size && reject(new Error(`closed ${code} ${reason}`)));
+      ws.on('close', (code, reason) => {
+        this.note(`closed ${code} ${reason}`);
+        if (waiting.size) reject(new Error(`closed ${code} ${reason}`));
+      });
       ws.on('error', reject);
     });
+  }
+
+  note(problem: string): void {
+    this.problems.set(problem, (this.problems.get(problem) ?? 0) + 1);
   }
 
   /** Sends one update into a room. */

@@ -28,6 +28,8 @@ export interface StepResult {
   acked?: number;
   cpu: { generator: number; server: number };
   generatorSaturated: boolean;
+  /** Refusals and closes the devices saw during the step, by reason. */
+  problems: Record<string, number>;
   ok: boolean;
 }
 
@@ -97,6 +99,7 @@ export async function runStep(
     }
   }
 
+  for (const d of pop.devices) d.problems.clear();
   const cpu = new CpuMeter(server);
   const t0 = performance.now();
   let sent = 0;
@@ -139,6 +142,8 @@ export async function runStep(
   const acks = Float64Array.from(ackLat).sort();
   const lost = expected - delivered;
   const p99 = percentile(sorted, 99);
+  const problems: Record<string, number> = {};
+  for (const d of pop.devices) for (const [k, v] of d.problems) problems[k] = (problems[k] ?? 0) + v;
   const res: StepResult = {
     rate,
     achievedRate: Math.round(total / sendSeconds),
@@ -153,7 +158,8 @@ export async function runStep(
     max: round(sorted[sorted.length - 1] ?? NaN),
     cpu: { generator: round(usage.generator), server: round(usage.server) },
     generatorSaturated: usage.generator >= 0.9,
-    ok: lost === 0 && duplicated === 0 && misrouted === 0 && p99 <= 100,
+    problems,
+    ok: Object.keys(problems).length === 0 && lost === 0 && duplicated === 0 && misrouted === 0 && p99 <= 100,
   };
   if (opts.acks) Object.assign(res, { acked: acks.length, ackP50: round(percentile(acks, 50)), ackP99: round(percentile(acks, 99)) });
   return res;
