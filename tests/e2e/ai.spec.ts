@@ -6,6 +6,7 @@
  * local stand-in of the Gemini REST API, whose recorded request is checked. Without a key
  * the settings screen shows the option as unavailable, with the reason.
  */
+import { join } from 'node:path';
 import { test, expect, type Page } from '@playwright/test';
 import { startChildServer, type ChildServer } from './helpers/server.ts';
 import { CHAT_SERVER_ENV, createDm, messageArticle, openRoom, registerAccount, send, signedInPage } from './helpers/chat.ts';
@@ -15,6 +16,8 @@ import { startFakeGemini, type FakeGemini } from '../integration/helpers/fake-ge
 const PERSONA = "I'm on holiday until Monday; be brief and friendly.";
 const REPLY = 'Bob is on holiday until Monday and will see your message when he is back.';
 const GRACE_S = 1;
+/** Screenshots to look at (outside the e2e output folder, which every run empties). */
+const shot = (name: string) => join(import.meta.dirname, '../../test-results/screens/ai', name);
 
 let fake: FakeGemini;
 let server: ChildServer;
@@ -38,7 +41,7 @@ async function openSettings(page: Page): Promise<void> {
   await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
 }
 
-test('Bob turns AI on and goes offline; Ann sees the labelled reply arrive in her open room', async ({ browser, request }, info) => {
+test('Bob turns AI on and goes offline; Ann sees the labelled reply arrive in her open room', async ({ browser, request }) => {
   const ann = await registerAccount(request, server.url, 'Ann Rivera');
   const bobUser = newUser('Bob Stone');
 
@@ -64,7 +67,7 @@ test('Bob turns AI on and goes offline; Ann sees the labelled reply arrive in he
     await aiSection(bobPage).getByRole('list', { name: 'Chats the AI answers' }).getByRole('checkbox', { name: ann.displayName }).check();
     await aiSection(bobPage).getByRole('button', { name: 'Save' }).click();
     await expect(aiSection(bobPage).getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
-    await shootSection(bobPage, info.outputPath('ai-settings-desktop.png'));
+    await shootSection(bobPage, shot('ai-settings-desktop.png'));
 
     // Bob logs out and closes the browser: none of his devices is online any more.
     await logoutViaUi(bobPage);
@@ -92,8 +95,8 @@ test('Bob turns AI on and goes offline; Ann sees the labelled reply arrive in he
     await expect(messageArticle(a.page, 'Are we still on for Friday?')).not.toContainText('AI reply');
     // The chat list preview says it was the AI.
     await expect(chatList(a.page).getByRole('link', { name: /Bob Stone/ })).toContainText(`AI: ${REPLY}`);
-    await reply.screenshot({ path: info.outputPath('ai-reply-bubble.png') });
-    await a.page.screenshot({ path: info.outputPath('ai-reply-desktop.png') });
+    await reply.screenshot({ path: shot('ai-reply-bubble.png') });
+    await a.page.screenshot({ path: shot('ai-reply-desktop.png') });
 
     // What the SDK sent: one request, Bob's persona in the system instruction, Ann's message as the user's turn.
     expect(fake.requests.length).toBe(before + 1);
@@ -110,7 +113,7 @@ test('Bob turns AI on and goes offline; Ann sees the labelled reply arrive in he
       await loginViaUi(page, server.url, ann);
       await openRoom(page, bobUser.displayName);
       await expect(messageArticle(page, REPLY)).toContainText('AI reply on behalf of Bob Stone');
-      await page.screenshot({ path: info.outputPath('ai-reply-phone.png') });
+      await page.screenshot({ path: shot('ai-reply-phone.png') });
     } finally {
       await phone.close();
     }
@@ -127,6 +130,7 @@ test('Bob turns AI on and goes offline; Ann sees the labelled reply arrive in he
     const own = messageArticle(page, REPLY);
     await expect(own).toContainText('AI reply on your behalf');
     await expect(own).toHaveClass(/\bmine\b/);
+    await page.screenshot({ path: shot('ai-reply-own-phone.png') });
     await page.goto(`${server.url}/settings`);
     const recent = aiSection(page).getByRole('list', { name: 'What the AI said for you' });
     await expect(recent.getByRole('listitem')).toHaveCount(1);
@@ -136,7 +140,8 @@ test('Bob turns AI on and goes offline; Ann sees the labelled reply arrive in he
     await expect(aiSection(page).getByLabel('How it should answer')).toHaveValue(PERSONA);
     await expect(aiSection(page).getByRole('radio', { name: 'Only the chats I choose' })).toBeChecked();
     await expect(aiSection(page).getByRole('checkbox', { name: ann.displayName })).toBeChecked();
-    await shootSection(page, info.outputPath('ai-settings-phone.png'));
+    await shootSection(page, shot('ai-settings-phone.png'));
+    await recent.screenshot({ path: shot('ai-recent-phone.png') });
   } finally {
     await back.close();
   }
@@ -151,7 +156,7 @@ test.describe('without a Gemini key', () => {
     await plain?.stop();
   });
 
-  test('the settings screen shows the AI option as unavailable, with the reason', async ({ browser }, info) => {
+  test('the settings screen shows the AI option as unavailable, with the reason', async ({ browser }) => {
     for (const viewport of [{ width: 1100, height: 760 }, { width: 360, height: 740 }]) {
       const ctx = await browser.newContext({ viewport });
       try {
@@ -164,7 +169,7 @@ test.describe('without a Gemini key', () => {
         await expect(aiSwitch(page)).not.toBeChecked();
         await expect(aiSection(page).getByLabel('How it should answer')).toBeDisabled();
         await expect(aiSection(page).getByRole('button', { name: 'Save' })).toBeDisabled();
-        await shootSection(page, info.outputPath(`ai-unavailable-${viewport.width}.png`));
+        await shootSection(page, shot(`ai-unavailable-${viewport.width}.png`));
       } finally {
         await ctx.close();
       }

@@ -155,7 +155,7 @@ export function AiSettings() {
         </div>
       </form>
       <Show when={(recent.latest ?? []).length > 0}>
-        <h4 id="ai-recent-title">What the AI said for you</h4>
+        <h4 id="ai-recent-title" class="ai-recent-title">What the AI said for you</h4>
         <ul class="ai-recent" aria-labelledby="ai-recent-title">
           <For each={recent.latest}>
             {(r) => (
