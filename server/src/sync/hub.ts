@@ -79,7 +79,8 @@ const OFFENCES: ReadonlySet<SyncErrorCode> = new Set([SyncErrorCode.rejected, Sy
 export class SyncHub {
   private readonly docs = new Map<string, LoadedDoc>();
   private readonly subs = new Map<string, Set<Connection>>();
-  private readonly conns = new Set<Connection>();
+  /** Open connections by user. */
+  private readonly conns = new Map<string, Set<Connection>>();
   private pending: PendingWrite[] = [];
   private flushScheduled = false;
   private readonly unloadTimer: NodeJS.Timeout;
@@ -107,26 +108,29 @@ export class SyncHub {
   // ── connections ──────────────────────────────────────────────────────────
 
   attach(conn: Connection): void {
-    this.conns.add(conn);
+    let set = this.conns.get(conn.userId);
+    if (!set) this.conns.set(conn.userId, (set = new Set()));
+    set.add(conn);
   }
 
   detach(conn: Connection): void {
-    this.conns.delete(conn);
+    const set = this.conns.get(conn.userId);
+    set?.delete(conn);
+    if (set?.size === 0) this.conns.delete(conn.userId);
     for (const name of conn.docs) this.unsubscribe(conn, name);
   }
 
-  connectionsOf(userId: string): Connection[] {
-    return [...this.conns].filter((c) => c.userId === userId);
+  connectionsOf(userId: string): Iterable<Connection> {
+    return this.conns.get(userId) ?? [];
   }
 
-  connectionsOfSession(sessionId: string): Connection[] {
-    return [...this.conns].filter((c) => c.sessionId === sessionId);
+  connectionsOfSession(userId: string, sessionId: string): Connection[] {
+    return [...this.connectionsOf(userId)].filter((c) => c.sessionId === sessionId);
   }
 
   /** Ends a user's subscriptions to every epoch of a room (they were removed or left). */
   cutRoom(roomId: string, userId: string): void {
-    for (const conn of this.conns) {
-      if (conn.userId !== userId) continue;
+    for (const conn of this.connectionsOf(userId)) {
       for (const name of [...conn.docs]) {
         const ref = parseDocName(name);
         if (ref?.kind === 'room' && ref.roomId === roomId) {

@@ -98,8 +98,8 @@ export function createSync(deps: Omit<AppDeps, 'sync'>): SyncLayer {
   events.on('roomChanged', ({ roomId, userIds }) => {
     for (const u of userIds) for (const c of hub.connectionsOf(u)) c.control({ type: 'rooms', changed: [roomId] });
   });
-  events.on('sessionRevoked', ({ sessionId }) => {
-    for (const c of hub.connectionsOfSession(sessionId)) c.close(CloseCode.sessionRevoked, CloseReason[CloseCode.sessionRevoked]);
+  events.on('sessionRevoked', ({ sessionId, userId }) => {
+    for (const c of hub.connectionsOfSession(userId, sessionId)) c.close(CloseCode.sessionRevoked, CloseReason[CloseCode.sessionRevoked]);
   });
 
   let sockets: { close(): void } | undefined;
