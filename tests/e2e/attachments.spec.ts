@@ -45,7 +45,7 @@ async function expectLoaded(img: Locator): Promise<void> {
   await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0), { timeout: 30_000 }).toBe(true);
 }
 
-test('an image sent offline waits through a reload, reaches the other member, and stays viewable offline', async ({ browser, request }) => {
+test('an image sent offline waits through a reload, reaches the other member, and stays viewable offline', async ({ browser, request }, testInfo) => {
   const ann = await registerAccount(request, server.url, 'Ann Pictures');
   const ben = await registerAccount(request, server.url, 'Ben Pictures');
   const a = await signedInPage(browser, server.url, ann);
@@ -66,6 +66,7 @@ test('an image sent offline waits through a reload, reaches the other member, an
     const mine = articleWith(a.page, 'sunset.png');
     await expect(mine.getByRole('img', { name: 'pending' })).toBeVisible();
     await expect(mine).toContainText('Waiting for connection…');
+    await shoot(a.page, testInfo, 'waiting-desktop');
 
     // The file waits in IndexedDB: a reload (served by the service worker) keeps it.
     await a.page.reload();
@@ -77,7 +78,7 @@ test('an image sent offline waits through a reload, reaches the other member, an
     await expectLoaded(imageIn(b.page, 'sunset.png'));
     // Ben's copy is the server's thumbnail, through a signed URL.
     expect(await imageIn(b.page, 'sunset.png').getAttribute('src')).toMatch(/^\/api\/attachments\/[0-9A-Z]{26}\/thumbnail\?.*sig=/);
-    await expect(mine.getByRole('img', { name: 'sent' })).toBeVisible({ timeout: 30_000 });
+    await expect(mine.getByRole('img', { name: /^(sent|delivered|read)$/ })).toBeVisible({ timeout: 30_000 });
     await expect(mine).not.toContainText('Waiting');
 
     // Full size on tap.
@@ -101,7 +102,7 @@ test('an image sent offline waits through a reload, reaches the other member, an
   }
 });
 
-test('a slow upload shows its progress', async ({ browser, request }) => {
+test('a slow upload shows its progress', async ({ browser, request }, testInfo) => {
   const ann = await registerAccount(request, server.url, 'Ann Slow');
   const ben = await registerAccount(request, server.url, 'Ben Slow');
   const a = await signedInPage(browser, server.url, ann);
@@ -120,10 +121,11 @@ test('a slow upload shows its progress', async ({ browser, request }) => {
     const bar = messageLog(a.page).getByRole('progressbar', { name: 'Uploading noise.png' });
     await expect(bar).toBeVisible();
     await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 20_000 }).toBeGreaterThan(0);
+    await shoot(a.page, testInfo, 'progress-desktop');
     await expect(bar).toHaveCount(0, { timeout: 30_000 });
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     const mine = articleWith(a.page, 'noise.png');
-    await expect(mine.getByRole('img', { name: 'sent' })).toBeVisible({ timeout: 20_000 });
+    await expect(mine.getByRole('img', { name: /^(sent|delivered|read)$/ })).toBeVisible({ timeout: 20_000 });
   } finally {
     await a.ctx.close();
   }
