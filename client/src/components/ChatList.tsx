@@ -59,8 +59,10 @@ export function ChatList() {
     if (!last || last.deleted) return roomSubtitle(room);
     // An AI reply (DESIGN §9) never passes for the person's own words, not even in a preview.
     if (last.kind === 'ai') return `AI: ${last.text}`;
-    if (last.authorId === me()) return `You: ${last.text}`;
-    return room.kind === 'group' ? `${authorName(last.authorId).split(' ')[0]}: ${last.text}` : last.text;
+    // An image or file without a caption still says what it is.
+    const body = last.text || (last.kind === 'image' ? 'Photo' : last.kind === 'file' ? 'File' : '');
+    if (last.authorId === me()) return `You: ${body}`;
+    return room.kind === 'group' ? `${authorName(last.authorId).split(' ')[0]}: ${body}` : body;
   };
 
   return (
