@@ -9,12 +9,13 @@ import { Dexie } from 'dexie';
 import { createEffect, createMemo, createSignal, on, Show } from 'solid-js';
 import type { RoomId } from '#shared/ids';
 import { ApiError, describeError } from '../api/http.ts';
-import { useLocal, useRooms, useSession, useSync, useUploads } from '../stores/context.tsx';
+import { useBlocks, useLocal, useRooms, useSession, useSync, useUploads } from '../stores/context.tsx';
 import { PaneHeader } from '../components/PaneHeader.tsx';
 import { RoomInfoLink } from '../components/RoomInfoLink.tsx';
 import { MessageList } from '../components/room/MessageList.tsx';
 import { Composer } from '../components/room/Composer.tsx';
 import { RoomSearch } from '../components/room/RoomSearch.tsx';
+import { DmBlockButton } from '../components/room/DmBlockButton.tsx';
 import { createLiveQuery } from '../storage/live.ts';
 import { loadOlder } from '../storage/history.ts';
 import type { MessageRow } from '../storage/db.ts';
@@ -30,6 +31,7 @@ export default function RoomView() {
   const session = useSession();
   const local = useLocal();
   const sync = useSync();
+  const blocks = useBlocks();
   const uploads = useUploads();
   const [error, setError] = createSignal<string | null>(null);
   const [replyTo, setReplyTo] = createSignal<MessageRow | null>(null);
@@ -153,8 +155,14 @@ export default function RoomView() {
 
   const postingClosed = () => {
     const r = room();
-    return r?.onlyAdminsPost && r.myRole === 'member' ? 'Only admins can send messages in this group.' : null;
+    return r?.onlyAdminsPost && r.myRole === 'member' ? 'Only admins can send messages' : null;
   };
+  const dmOther = () => {
+    const r = room();
+    return r?.kind === 'dm' ? r.members.find((m) => m.id !== me()) : undefined;
+  };
+  // In groups, messages of people I blocked wait behind a placeholder (issue 7).
+  const hiddenAuthor = (id: string) => room()?.kind === 'group' && id !== me() && blocks.isBlocked(id);
 
   return (
     <Show
@@ -180,6 +188,7 @@ export default function RoomView() {
               authorName={nameOf}
               onPick={(row) => setSearch({ m: row.id })}
             />
+            <Show when={dmOther()}>{(o) => <DmBlockButton user={o()} onError={setActionError} />}</Show>
             <RoomInfoLink roomId={r().id} />
           </PaneHeader>
           <MessageList
@@ -205,6 +214,7 @@ export default function RoomView() {
             onFocusMessage={(id) => setSearch({ m: id })}
             onNearTop={nearTop}
             onSeen={seen}
+            hiddenAuthor={hiddenAuthor}
             stateOf={status.stateOf}
             onInfo={setInfoFor}
           />
@@ -218,24 +228,26 @@ export default function RoomView() {
               {actionError()}
             </p>
           </Show>
-          <Show when={local.db()}>
-            {(db) => (
-              <Composer
-                db={db()}
-                roomId={r().id}
-                context={composerContext()}
-                editText={editing()?.text ?? null}
-                maxChars={sync.config()?.limits.maxTextChars ?? 8000}
-                maxUploadBytes={sync.config()?.limits.maxUploadBytes ?? null}
-                disabledReason={postingClosed()}
-                onCancelContext={() => {
-                  setEditing(null);
-                  setReplyTo(null);
-                }}
-                onSubmit={submit}
-                onTyping={status.keystroke}
-              />
-            )}
+          <Show when={!postingClosed()} fallback={<p class="composer-closed" role="note">{postingClosed()}</p>}>
+            <Show when={local.db()}>
+              {(db) => (
+                <Composer
+                  db={db()}
+                  roomId={r().id}
+                  context={composerContext()}
+                  editText={editing()?.text ?? null}
+                  maxChars={sync.config()?.limits.maxTextChars ?? 8000}
+                  maxUploadBytes={sync.config()?.limits.maxUploadBytes ?? null}
+                  disabledReason={postingClosed()}
+                  onCancelContext={() => {
+                    setEditing(null);
+                    setReplyTo(null);
+                  }}
+                  onSubmit={submit}
+                  onTyping={status.keystroke}
+                />
+              )}
+            </Show>
           </Show>
         </section>
       )}

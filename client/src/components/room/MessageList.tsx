@@ -10,6 +10,7 @@ import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Sh
 import type { MessageRow } from '../../storage/db.ts';
 import { buildTimeline } from '../../lib/timeline.ts';
 import { MessageItem } from './MessageItem.tsx';
+import { BlockedMessage } from './BlockedMessage.tsx';
 import type { TickState } from '../../lib/receipts.ts';
 import { IconDown } from './icons.tsx';
 
@@ -27,6 +28,8 @@ export interface MessageListProps {
   onFocusMessage(id: string): void;
   onNearTop(): void;
   onSeen(seq: number): void;
+  /** Authors whose messages are hidden until revealed (people the viewer blocked, in groups). */
+  hiddenAuthor?(userId: string): boolean;
   /** The tick of an own message (delivered/read need the room's receipts). */
   stateOf?(row: MessageRow): TickState;
   /** Opens an own message's info (who received and read it). */
@@ -41,6 +44,8 @@ export function MessageList(props: MessageListProps) {
   const byId = createMemo(() => new Map(props.rows.map((r) => [r.id, r])));
   const [atBottom, setAtBottom] = createSignal(true);
   const [highlight, setHighlight] = createSignal<string | null>(null);
+  const [revealed, setRevealed] = createSignal<ReadonlySet<string>>(new Set());
+  const hidden = (row: MessageRow) => !row.deleted && !!props.hiddenAuthor?.(row.authorId) && !revealed().has(row.id);
 
   const virtualizer = createVirtualizer({
     get count() {
@@ -142,23 +147,26 @@ export function MessageList(props: MessageListProps) {
                       }
                       const row = i.row;
                       const quotedRow = () => (row.replyTo ? byId().get(row.replyTo) : undefined);
+                      const quotedText = (q: MessageRow) => (hidden(q) ? 'hidden message' : q.text);
                       return (
-                        <MessageItem
-                          row={row}
-                          mine={row.authorId === props.me}
-                          authorName={props.nameOf(row.authorId)}
-                          showAuthor={i.firstOfGroup}
-                          quoted={row.replyTo ? (quotedRow() ? { name: props.nameOf(quotedRow()!.authorId), text: quotedRow()!.text, deleted: quotedRow()!.deleted } : { name: 'Earlier message', text: '…', deleted: false }) : null}
-                          canEdit={props.canEdit(row)}
-                          canDelete={props.canDelete(row)}
-                          highlighted={highlight() === row.id}
-                          onReply={() => props.onReply(row)}
-                          onEdit={() => props.onEdit(row)}
-                          onDelete={() => props.onDelete(row)}
-                          state={props.stateOf?.(row)}
-                          onInfo={props.onInfo ? () => props.onInfo?.(row) : undefined}
-                          onQuoteClick={() => row.replyTo && props.onFocusMessage(row.replyTo)}
-                        />
+                        <Show when={!hidden(row)} fallback={<BlockedMessage onShow={() => setRevealed((s) => new Set(s).add(row.id))} />}>
+                          <MessageItem
+                            row={row}
+                            mine={row.authorId === props.me}
+                            authorName={props.nameOf(row.authorId)}
+                            showAuthor={i.firstOfGroup}
+                            quoted={row.replyTo ? (quotedRow() ? { name: props.nameOf(quotedRow()!.authorId), text: quotedText(quotedRow()!), deleted: quotedRow()!.deleted } : { name: 'Earlier message', text: '…', deleted: false }) : null}
+                            canEdit={props.canEdit(row)}
+                            canDelete={props.canDelete(row)}
+                            highlighted={highlight() === row.id}
+                            onReply={() => props.onReply(row)}
+                            onEdit={() => props.onEdit(row)}
+                            onDelete={() => props.onDelete(row)}
+                            state={row.undeliverable ? 'sent' : props.stateOf?.(row)}
+                            onInfo={props.onInfo ? () => props.onInfo?.(row) : undefined}
+                            onQuoteClick={() => row.replyTo && props.onFocusMessage(row.replyTo)}
+                          />
+                        </Show>
                       );
                     }}
                   </Show>
