@@ -120,12 +120,13 @@ export class SyncHub {
     for (const name of conn.docs) this.unsubscribe(conn, name);
   }
 
-  connectionsOf(userId: string): Iterable<Connection> {
-    return this.conns.get(userId) ?? [];
+  connectionsOf(userId: string): Connection[] {
+    const set = this.conns.get(userId);
+    return set ? [...set] : [];
   }
 
   connectionsOfSession(userId: string, sessionId: string): Connection[] {
-    return [...this.connectionsOf(userId)].filter((c) => c.sessionId === sessionId);
+    return this.connectionsOf(userId).filter((c) => c.sessionId === sessionId);
   }
 
   /** Ends a user's subscriptions to every epoch of a room (they were removed or left). */
