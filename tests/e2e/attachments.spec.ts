@@ -180,6 +180,61 @@ test('a file too large is refused before sending; other files show as a card wit
   }
 });
 
+test('files can be pasted or dropped; a refused upload can be retried or cancelled', async ({ browser, request }) => {
+  const ann = await registerAccount(request, server.url, 'Ann Paste');
+  const ben = await registerAccount(request, server.url, 'Ben Paste');
+  const a = await signedInPage(browser, server.url, ann);
+  try {
+    await createDm(request, server.url, a.token, ben.id);
+    await openRoom(a.page, ben.displayName);
+    const png = [...gradientPng(40, 30)];
+    // A real clipboard and a real drag need a person; the events carry the same DataTransfer.
+    await a.page.getByRole('textbox', { name: 'Message' }).evaluate((box, bytes) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(bytes)], 'clip.png', { type: 'image/png' }));
+      box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    }, png);
+    await messageLog(a.page).evaluate((log) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['dropped text'], 'dropped.txt', { type: 'text/plain' }));
+      log.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      log.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    const staged = a.page.getByRole('list', { name: 'Files to send' });
+    await expect(staged.getByRole('listitem')).toHaveCount(2);
+    await expect(staged).toContainText('clip.png');
+    await expect(staged).toContainText('dropped.txt');
+    // Removing one before sending: only the other goes.
+    await staged.getByRole('button', { name: 'Remove clip.png' }).click();
+
+    // The server refuses it: the reason and Retry; the second try goes through.
+    const refuse = (route: import('@playwright/test').Route) =>
+      route.fulfill({ status: 409, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Conflict', status: 409, code: 'conflict', detail: 'Refused by the test.' }) });
+    await a.page.route('**/api/attachments', refuse);
+    await sendAttached(a.page);
+    const dropped = messageLog(a.page).getByRole('article').filter({ hasText: 'dropped.txt' });
+    await expect(dropped.getByRole('alert')).toHaveText('Refused by the test.');
+    await a.page.unroute('**/api/attachments', refuse);
+    await dropped.getByRole('button', { name: 'Retry' }).click();
+    await expect(dropped.getByRole('button', { name: 'Download dropped.txt' })).toBeVisible({ timeout: 20_000 });
+    await expect(imageIn(a.page, 'clip.png')).toHaveCount(0);
+
+    // Cancel before it is sent: the message goes away and is never written.
+    await a.page.route('**/api/attachments', refuse);
+    await attach(a.page, { name: 'oops.txt', mimeType: 'text/plain', buffer: Buffer.from('oops') });
+    await sendAttached(a.page);
+    const oops = messageLog(a.page).getByRole('article').filter({ hasText: 'oops.txt' });
+    await expect(oops.getByRole('button', { name: 'Retry' })).toBeVisible();
+    await oops.getByRole('button', { name: 'Cancel upload of oops.txt' }).click();
+    await expect(oops).toHaveCount(0);
+    await a.page.reload();
+    await expect(messageLog(a.page).getByRole('article').filter({ hasText: 'dropped.txt' })).toBeVisible();
+    await expect(messageLog(a.page).getByRole('article').filter({ hasText: 'oops.txt' })).toHaveCount(0);
+  } finally {
+    await a.ctx.close();
+  }
+});
+
 async function shoot(page: Page, testInfo: import('@playwright/test').TestInfo, name: string): Promise<void> {
   const path = testInfo.outputPath(`${name}.png`);
   await page.screenshot({ path });
