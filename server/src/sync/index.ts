@@ -96,7 +96,19 @@ export function createSync(deps: Omit<AppDeps, 'sync'>): SyncLayer {
 
   events.on('memberRemoved', ({ roomId, userId }) => hub.cutRoom(roomId, userId));
   events.on('roomChanged', ({ roomId, userIds }) => {
-    for (const u of userIds) for (const c of hub.connectionsOf(u)) c.control({ type: 'rooms', changed: [roomId] });
+    // A new room or member can make new peers: they learn each other's presence now, not
+    // at the next connect (what each may see, as in the snapshot on connect).
+    const members = listMemberIds(db, roomId);
+    for (const u of userIds) {
+      const conns = hub.connectionsOf(u);
+      if (conns.length === 0) continue;
+      // A removed member is told of the change but learns nothing more of the others.
+      const states = members.includes(u) ? members.filter((p) => p !== u).map((p) => presence.stateFor(u, p)) : [];
+      for (const c of conns) {
+        c.control({ type: 'rooms', changed: [roomId] });
+        for (const s of states) c.control(s);
+      }
+    }
   });
   events.on('sessionRevoked', ({ sessionId, userId }) => {
     for (const c of hub.connectionsOfSession(userId, sessionId)) c.close(CloseCode.sessionRevoked, CloseReason[CloseCode.sessionRevoked]);
