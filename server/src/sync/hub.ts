@@ -6,6 +6,7 @@
  */
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { RoomId, UserId } from '#shared/ids';
 import { parseDocName } from '#shared/room-doc/names';
@@ -271,32 +272,43 @@ export class SyncHub {
     const d = decoding.createDecoder(update);
     const n = decoding.readVarUint(d);
     let relay = false;
-    const ids: number[] = [];
+    const kept: { clientId: number; clock: number; json: string }[] = [];
     for (let i = 0; i < n; i++) {
       const clientId = decoding.readVarUint(d);
-      decoding.readVarUint(d); // clock
-      const state = JSON.parse(decoding.readVarString(d)) as unknown;
+      const clock = decoding.readVarUint(d);
+      const json = decoding.readVarString(d);
+      const state = JSON.parse(json) as unknown;
       const owner = ld.awarenessOwners.get(clientId);
-      if (owner !== undefined && owner !== conn.userId) {
-        return this.refuse(conn, name, SyncErrorCode.rejected, 'Awareness clientID belongs to another user');
+      const problem =
+        owner !== undefined && owner !== conn.userId
+          ? 'Awareness clientID belongs to another user'
+          : state === null
+            ? undefined
+            : (() => {
+                const v = validateAwareness(state, conn.userId);
+                if (!v.ok) return `rule 6: ${v.reason}`;
+                relay ||= v.relay;
+                return undefined;
+              })();
+      if (problem) {
+        // The stock y-websocket provider echoes everyone's awareness back: on its endpoint,
+        // drop foreign entries quietly (nothing of them is applied or relayed).
+        if (conn.kind === 'single') continue;
+        return this.refuse(conn, name, SyncErrorCode.rejected, problem);
       }
-      if (state === null) {
-        relay = true;
-      } else {
-        const v = validateAwareness(state, conn.userId);
-        if (!v.ok) return this.refuse(conn, name, SyncErrorCode.rejected, `rule 6: ${v.reason}`);
-        relay ||= v.relay;
-      }
-      ids.push(clientId);
+      if (state === null) relay = true;
+      kept.push({ clientId, clock, json });
     }
+    if (kept.length === 0) return;
     let owned = conn.awarenessIds.get(name);
     if (!owned) conn.awarenessIds.set(name, (owned = new Set()));
-    for (const id of ids) {
-      owned.add(id);
-      ld.awarenessOwners.set(id, conn.userId);
+    for (const { clientId } of kept) {
+      owned.add(clientId);
+      ld.awarenessOwners.set(clientId, conn.userId);
     }
-    awarenessProtocol.applyAwarenessUpdate(ld.awareness, update, conn);
-    if (relay) this.broadcast(name, encodeAwarenessMessage(update), conn, (to) => this.mayRelayAwareness(conn.userId, to.userId));
+    const accepted = kept.length === n ? update : encodeAwarenessEntries(kept);
+    awarenessProtocol.applyAwarenessUpdate(ld.awareness, accepted, conn);
+    if (relay) this.broadcast(name, encodeAwarenessMessage(accepted), conn, (to) => this.mayRelayAwareness(conn.userId, to.userId));
   }
 
   private sendAwarenessStates(conn: Connection, ld: LoadedDoc): void {
@@ -495,16 +507,14 @@ export class SyncHub {
     const parts = [...ws.map((w) => w.update), ...orderUpdates];
     const subs = this.subs.get(ld.name);
     if (subs?.size) {
-      const senders = new Set(ws.map((w) => w.conn).filter((c): c is Connection => c !== null));
+      // One merged update, encoded once, for every subscriber — senders included: Yjs
+      // ignores structs it already has, and a sender needs the `order` entries anyway.
+      // (Per-sender "everything but your own" merges cost O(senders²) per flush.)
       const all = parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
       const bare = encodeSyncMessage(SyncType.update, all);
       const framed = encodeFrame(ld.name, bare);
       for (const sub of subs) {
-        if (senders.has(sub)) {
-          // The sender already has its own updates: send it the rest (others' writes, `order`).
-          const rest = [...ws.filter((w) => w.conn !== sub).map((w) => w.update), ...orderUpdates];
-          if (rest.length) sub.send(ld.name, encodeSyncMessage(SyncType.update, rest.length === 1 ? rest[0]! : Y.mergeUpdates(rest)));
-        } else if (sub.kind === 'multiplexed') sub.sendRaw(framed);
+        if (sub.kind === 'multiplexed') sub.sendRaw(framed);
         else sub.socket.send(bare);
       }
     }
@@ -593,6 +603,18 @@ export class SyncHub {
     for (const ld of this.docs.values()) ld.destroy();
     this.docs.clear();
   }
+}
+
+/** An awareness update holding just these entries (y-protocols encoding). */
+function encodeAwarenessEntries(entries: { clientId: number; clock: number; json: string }[]): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, entries.length);
+  for (const { clientId, clock, json } of entries) {
+    encoding.writeVarUint(e, clientId);
+    encoding.writeVarUint(e, clock);
+    encoding.writeVarString(e, json);
+  }
+  return encoding.toUint8Array(e);
 }
 
 /** Applies an update and tells whether it changed anything (new structs or deletions). */
