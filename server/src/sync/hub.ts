@@ -520,12 +520,17 @@ export class SyncHub {
     }
     const acked = new Set<Connection>();
     for (const w of ws) if (w.conn && !acked.has(w.conn)) acked.add(w.conn);
-    for (const c of acked) this.ack(c, ld);
+    if (acked.size) {
+      const sv = toBase64(Y.encodeStateVector(ld.doc));
+      for (const c of acked) this.ack(c, ld, sv);
+    }
   }
 
-  private ack(conn: Connection, ld: LoadedDoc): void {
-    conn.control({ type: 'ack', doc: ld.name, sv: toBase64(Y.encodeStateVector(ld.doc)) });
+  /** Tells a device its writes to `ld` are durable; `sv` lets one flush encode it once for all senders. */
+  private ack(conn: Connection, ld: LoadedDoc, sv = toBase64(Y.encodeStateVector(ld.doc))): void {
+    conn.control({ type: 'ack', doc: ld.name, sv });
   }
+
 
   private broadcast(name: string, message: Uint8Array, except?: Connection, filter?: (to: Connection) => boolean): void {
     const subs = this.subs.get(name);

@@ -40,7 +40,7 @@ export function createSync(deps: Omit<AppDeps, 'sync'>): SyncLayer {
   const hub = new SyncHub(
     new SqliteDocStore(db),
     projection,
-    sqliteAccess(db),
+    sqliteAccess(db, events),
     {
       editWindowMs: config.editWindowS * 1000,
       maxTextChars: config.maxTextChars,
