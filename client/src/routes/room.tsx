@@ -24,6 +24,9 @@ import { createRoomStatus } from '../stores/room-status.ts';
 import { MessageInfo } from '../components/room/MessageInfo.tsx';
 import { pendingRow, withPending } from '../attachments/files.ts';
 
+/** Rows read from the device at first, and added each time the reader nears the top. */
+const WINDOW_STEP = 150;
+
 export default function RoomView() {
   const params = useParams<{ roomId: string }>();
   const [search, setSearch] = useSearchParams<{ m?: string }>();
@@ -64,14 +67,34 @@ export default function RoomView() {
     ),
   );
 
+  // Only the newest `windowSize` stored rows are read, widened as the reader nears the top:
+  // a room of 10,000 messages then opens as fast as one of 100 (DESIGN §12, browser rows).
+  const [windowSize, setWindowSize] = createSignal(WINDOW_STEP);
+  createEffect(on(() => params.roomId, () => setWindowSize(WINDOW_STEP)));
   const rows = createLiveQuery(
     () => {
       const db = local.db();
-      return db ? { db, roomId: params.roomId } : null;
+      return db ? { db, roomId: params.roomId, limit: windowSize() } : null;
     },
-    (s) => s.db.messages.where('[roomId+sortKey]').between([s.roomId, Dexie.minKey], [s.roomId, Dexie.maxKey]).toArray(),
+    async (s) => {
+      const range = s.db.messages.where('[roomId+sortKey]').between([s.roomId, Dexie.minKey], [s.roomId, Dexie.maxKey]);
+      return (await range.reverse().limit(s.limit).toArray()).reverse();
+    },
     [] as MessageRow[],
   );
+
+  // A message picked in search (`?m=`) older than the window widens it down to that message.
+  createEffect(() => {
+    const id = search.m;
+    const db = local.db();
+    if (!id || !db || rows().some((r) => r.id === id)) return;
+    const roomId = params.roomId;
+    void db.messages.get(id).then(async (row) => {
+      if (!row || row.roomId !== roomId) return;
+      const newer = await db.messages.where('[roomId+sortKey]').between([roomId, row.sortKey], [roomId, Dexie.maxKey], true, true).count();
+      if (newer >= windowSize()) setWindowSize(newer + WINDOW_STEP);
+    });
+  });
 
   // Files still uploading show as messages at once; their entries are written when the server has them.
   const pendingUploads = createLiveQuery(
@@ -131,6 +154,11 @@ export default function RoomView() {
     const list = rows();
     const roomId = params.roomId;
     const first = list.find((r) => r.seq !== null);
+    // Stored rows above the window come first; the server only once the device has none left.
+    if (list.length >= windowSize()) {
+      setWindowSize((n) => n + WINDOW_STEP);
+      return;
+    }
     if (!db || loadingOlder || noMoreFor === roomId || !first?.seq || first.seq <= 1) return;
     loadingOlder = true;
     loadOlder(db, session.http, roomId, first.seq)
