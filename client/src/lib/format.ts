@@ -17,7 +17,14 @@ export function shortTime(iso: string, now = new Date()): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
   const days = (now.getTime() - d.getTime()) / 86_400_000;
-  if (d.toDateString() === now.toDateString()) return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-  if (days < 6) return d.toLocaleDateString(undefined, { weekday: 'short' });
-  return d.toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
+  if (d.toDateString() === now.toDateString()) return FORMATS.time.format(d);
+  if (days < 6) return FORMATS.weekday.format(d);
+  return FORMATS.day.format(d);
 }
+
+// Built once: `toLocale…String` with options makes a new formatter per call (slow on phones).
+const FORMATS = {
+  time: new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }),
+  weekday: new Intl.DateTimeFormat(undefined, { weekday: 'short' }),
+  day: new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' }),
+};
