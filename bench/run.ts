@@ -14,6 +14,7 @@ import { rateWorkloads } from './workloads/throughput.ts';
 import { coldOpen } from './workloads/cold-open.ts';
 import { catchUp } from './workloads/catch-up.ts';
 import { idleRooms } from './workloads/idle-rooms.ts';
+import { browserBench } from './browser/run.ts';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -103,6 +104,16 @@ if (want('8')) {
   for (const kind of targets(['stock', 'parley'])) {
     log(`workload 8 on ${kind}`);
     r.values[kind] = await idleRooms(kind, rooms, 10_000, log);
+  }
+}
+
+// Browser rows (bench/browser, ~90 s): in full runs, or with --browser.
+if (want('B') && (!quick || argv.includes('--browser'))) {
+  log('browser rows: Chromium, CPU throttled 4×, offline');
+  const { metrics } = await browserBench(log);
+  for (const m of metrics) {
+    const r = row({ id: m.id, workload: `browser: ${m.metric}`, target: m.target, better: 'lower', note: m.detail });
+    r.values.parley = { value: m.value, unit: m.unit, extra: m.ok ? 'ok' : 'MISSED' };
   }
 }
 

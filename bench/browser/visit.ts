@@ -3,7 +3,7 @@
  * `/sync`, older history by scrolling up until IndexedDB holds the whole room), then
  * offline launches of the same profile under 4× CPU throttling, timed by the probe.
  */
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../tests/e2e/playwright.config.ts';
 import type { Seeded } from './seed.ts';
 import { installProbe, startFrameRecorder, stopFrameRecorder, type ProbeTimes } from './probe.ts';
@@ -99,26 +99,38 @@ export interface OfflineRun {
 }
 
 /** One offline launch: chat list, open the room, and (when `scroll`) scroll it 20 steps. */
-export async function offlineRun(baseUrl: string, profileDir: string, s: Seeded, scroll: boolean): Promise<OfflineRun> {
+/** Optional CDP steps around the timed part (profiling). */
+export interface RunHooks {
+  beforeGoto?(cdp: CDPSession): Promise<void>;
+  afterList?(cdp: CDPSession, page: Page): Promise<void>;
+  afterRoom?(cdp: CDPSession): Promise<void>;
+  afterScroll?(cdp: CDPSession): Promise<void>;
+}
+
+export async function offlineRun(baseUrl: string, profileDir: string, s: Seeded, scroll: boolean, hooks: RunHooks = {}): Promise<OfflineRun> {
   const ctx = await launch(profileDir, true);
   try {
     const page = ctx.pages()[0] ?? (await ctx.newPage());
     const cdp = await ctx.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_THROTTLE });
     await ctx.addInitScript(installProbe, { roomName: s.roomName, newestPrefix: s.newestText.split(' ')[0]! + ' ' });
+    await hooks.beforeGoto?.(cdp);
     const res = await page.goto(`${baseUrl}/`);
     const times = () => page.evaluate(() => (window as unknown as { __bench: ProbeTimes }).__bench);
     await page.waitForFunction(() => (window as unknown as { __bench: ProbeTimes }).__bench.chatList !== undefined, null, { polling: 100, timeout: 30_000 });
+    await hooks.afterList?.(cdp, page);
     await sleep(500);
+    await hooks.beforeGoto?.(cdp);
     await roomLink(page, s).click();
     await page.waitForFunction(() => (window as unknown as { __bench: ProbeTimes }).__bench.roomNewest !== undefined, null, { polling: 100, timeout: 30_000 });
     const t = await times();
+    await hooks.afterRoom?.(cdp);
     const run: OfflineRun = {
       chatListMs: round(t.chatList!),
       roomOpenMs: round(t.roomNewest! - t.roomClick!),
       servedByServiceWorker: res?.fromServiceWorker() ?? false,
     };
-    if (scroll) run.frames = await scrollRoom(page);
+    if (scroll) run.frames = await scrollRoom(page, hooks, cdp);
     return run;
   } catch (e) {
     const page = ctx.pages()[0];
@@ -130,11 +142,12 @@ export async function offlineRun(baseUrl: string, profileDir: string, s: Seeded,
 }
 
 /** 20 wheel steps up the room (a flick every 100 ms), frames recorded in the page. */
-async function scrollRoom(page: Page): Promise<OfflineRun['frames']> {
+async function scrollRoom(page: Page, hooks: RunHooks, cdp: CDPSession): Promise<OfflineRun['frames']> {
   await sleep(1500);
   const box = await page.locator('[role="log"]').boundingBox();
   if (!box) throw new Error('no message log to scroll');
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await hooks.beforeGoto?.(cdp);
   await page.evaluate(startFrameRecorder);
   for (let i = 0; i < 20; i++) {
     await page.mouse.wheel(0, -400);
@@ -142,6 +155,7 @@ async function scrollRoom(page: Page): Promise<OfflineRun['frames']> {
   }
   await sleep(500);
   const { frames, lafs } = await page.evaluate(stopFrameRecorder);
+  await hooks.afterScroll?.(cdp);
   const deltas = frames.slice(1).map((f, i) => round(f - frames[i]!));
   return { deltas, lafs };
 }
