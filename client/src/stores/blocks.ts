@@ -47,12 +47,13 @@ export function createBlocksStore(session: SessionStore, local: LocalStore): Blo
       const gen = ++generation;
       setList(null);
       if (!db) return;
+      // The cache and the server at once; whichever answers last, the server's list wins.
       void getMeta<BlockInfo[]>(db, CACHE_KEY)
         .then((cached) => {
           if (cached && gen === generation && list() === null) setList(cached);
         })
-        .catch(() => {})
-        .finally(() => void refresh().catch(() => {}));
+        .catch(() => {});
+      void refresh().catch(() => {});
     }),
   );
 

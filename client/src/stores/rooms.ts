@@ -86,11 +86,15 @@ export function createRoomsStore(session: SessionStore, local: LocalStore): Room
   const [error, setError] = createSignal<string | null>(null);
   // Answers that arrive after a sign-out (or a newer load) must not repopulate the list.
   let generation = 0;
+  // Per database: whether its stored list was read, and whether the server's list came.
+  let deviceRead = false;
+  let fromServer = false;
 
+  const myId = createMemo(() => session.user()?.id);
   const stats = createLiveQuery(
     () => {
       const db = local.db();
-      const me = session.user()?.id;
+      const me = myId();
       return db && me ? { db, me, ids: base().map((r) => r.id) } : null;
     },
     (s) => readStats(s.db, s.ids, s.me),
@@ -119,6 +123,7 @@ export function createRoomsStore(session: SessionStore, local: LocalStore): Room
     try {
       const list = await session.api.rooms();
       if (gen !== generation) return;
+      fromServer = true;
       batch(() => {
         setBase(list);
         setError(null);
@@ -134,7 +139,8 @@ export function createRoomsStore(session: SessionStore, local: LocalStore): Room
     } catch (e) {
       if (gen === generation) {
         setError(describeError(e));
-        setLoaded(true);
+        // Offline, the device's copy decides what shows; it may still be on its way.
+        if (deviceRead) setLoaded(true);
       }
     }
   }
@@ -142,25 +148,30 @@ export function createRoomsStore(session: SessionStore, local: LocalStore): Room
   createEffect(
     on(local.db, (db) => {
       generation++;
+      deviceRead = false;
+      fromServer = false;
       batch(() => {
         setBase([]);
         setLoaded(false);
         setError(null);
       });
       if (!db) return;
-      const gen = generation;
-      // The device's copy first (instant, and all there is offline), then the server's.
+      // The device's copy and the server's at the same time: the first paint of the list
+      // waits for IndexedDB only, never for the network (DESIGN §12 B1).
       void db.rooms
         .toArray()
+        .catch(() => [] as Room[])
         .then((list) => {
-          if (gen !== generation || loaded()) return;
-          if (list.length) {
-            setBase(list);
-            setLoaded(true);
-          }
-        })
-        .catch(() => {})
-        .finally(() => void reload());
+          if (local.db() !== db) return;
+          deviceRead = true;
+          if (fromServer) return;
+          batch(() => {
+            if (list.length) setBase(list);
+            // An empty device waits for the server, unless that already failed.
+            if (list.length || error()) setLoaded(true);
+          });
+        });
+      void reload();
     }),
   );
 

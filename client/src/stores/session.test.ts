@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSessionStore, type SessionStore } from './session.ts';
 
 const me = { id: 'U1', username: 'ann', displayName: 'Ann', createdAt: '2026-01-01T00:00:00Z', settings: {} };
@@ -25,7 +25,28 @@ function fakeServer(routes: Record<string, (init: RequestInit) => Response | Pro
 }
 
 let store: SessionStore | undefined;
-afterEach(() => store?.dispose());
+afterEach(() => {
+  store?.dispose();
+  vi.unstubAllGlobals();
+});
+
+/** localStorage holding `entries` (Node has none). */
+function stubStorage(entries: Record<string, string>) {
+  const data = new Map(Object.entries(entries));
+  vi.stubGlobal('localStorage', {
+    getItem: (k: string) => data.get(k) ?? null,
+    setItem: (k: string, v: string) => void data.set(k, v),
+    removeItem: (k: string) => void data.delete(k),
+  });
+  return data;
+}
+
+/** A promise and the function that resolves it. */
+function gate<T>() {
+  let open!: (v: T) => void;
+  const promise = new Promise<T>((r) => (open = r));
+  return { promise, open };
+}
 
 describe('createSessionStore', () => {
   it('restores a login from the refresh cookie on start', async () => {
@@ -81,5 +102,45 @@ describe('createSessionStore', () => {
     expect(store.status()).toBe('signed-out');
     expect(store.user()).toBeNull();
     expect(srv.seen).toContain('POST /api/auth/logout');
+  });
+
+  it('starts a remembered user at once; calls made meanwhile wait for the refreshed token', async () => {
+    stubStorage({ 'parley:last-user': JSON.stringify(me) });
+    const refreshAnswer = gate<Response>();
+    const srv = fakeServer({
+      'POST /api/auth/refresh': () => refreshAnswer.promise,
+      'GET /api/me': () => json(200, { ...me, displayName: 'Ann B' }),
+      'GET /api/rooms': (init) => (new Headers(init.headers).get('Authorization') === 'Bearer A' ? json(200, { rooms: [] }) : problem(401, 'unauthorized')),
+    });
+    store = createSessionStore({ fetch: srv.fetch });
+    const started = store.start();
+    expect(store.status()).toBe('signed-in');
+    expect(store.user()?.displayName).toBe('Ann');
+    const rooms = store.api.rooms();
+    refreshAnswer.open(json(200, { accessToken: 'A', expiresAt: later() }));
+    expect(await rooms).toEqual([]);
+    await started;
+    expect(store.user()?.displayName).toBe('Ann B');
+    expect(srv.seen[0]).toBe('POST /api/auth/refresh');
+    expect(srv.seen.slice(1).sort()).toEqual(['GET /api/me', 'GET /api/rooms']);
+  });
+
+  it('stays signed in offline with the remembered user; a refused cookie signs out', async () => {
+    stubStorage({ 'parley:last-user': JSON.stringify(me) });
+    const offline = (async () => {
+      throw new TypeError('Failed to fetch');
+    }) as typeof globalThis.fetch;
+    store = createSessionStore({ fetch: offline });
+    await store.start();
+    expect(store.status()).toBe('signed-in');
+    expect(store.user()?.username).toBe('ann');
+    store.dispose();
+
+    const data = stubStorage({ 'parley:last-user': JSON.stringify(me) });
+    const srv = fakeServer({ 'POST /api/auth/refresh': () => problem(401, 'unauthorized') });
+    store = createSessionStore({ fetch: srv.fetch });
+    await store.start();
+    expect(store.status()).toBe('signed-out');
+    expect(data.has('parley:last-user')).toBe(false);
   });
 });

@@ -4,11 +4,12 @@
  * the login with one `POST /api/auth/refresh`. The token is refreshed a minute before it
  * expires, refreshes are serialised across tabs (a refresh token presented twice revokes
  * the session on the server), and logging out in one tab logs out the others.
- * The last user is remembered in localStorage so the app starts without a network: only a
- * 401 from the refresh call means signed out; a failed network means "offline, same user".
+ * The last user is remembered in localStorage so the app starts without a network, and
+ * without waiting for it: only a 401 from the refresh call means signed out; a failed
+ * network means "offline, same user".
  */
 import { createSignal, type Accessor } from 'solid-js';
-import { ApiError, createHttp, type Http } from '../api/http.ts';
+import { ApiError, createHttp, type Http, type Query } from '../api/http.ts';
 import { createApi, type Api } from '../api/endpoints.ts';
 import { deviceName } from '../lib/device-name.ts';
 import type { LoginBody, LoginResponse, Me, RefreshResponse, RegisterBody } from '#shared/api/users';
@@ -65,7 +66,17 @@ export function createSessionStore(opts: { fetch?: typeof fetch } = {}): Session
   let refreshing: Promise<boolean> | null = null;
 
   const plain = createHttp({ fetch: opts.fetch });
-  const http = createHttp({ fetch: opts.fetch, auth: { accessToken: () => token, refresh } });
+  const authed = createHttp({ fetch: opts.fetch, auth: { accessToken: () => token, refresh } });
+  // A call made while the start-up refresh is out waits for its token.
+  const ready = async () => {
+    if (!token && refreshing) await refreshing;
+  };
+  const http: Http = {
+    get: <T>(path: string, query?: Query) => ready().then(() => authed.get<T>(path, query)),
+    post: <T>(path: string, body?: unknown) => ready().then(() => authed.post<T>(path, body)),
+    patch: <T>(path: string, body?: unknown) => ready().then(() => authed.patch<T>(path, body)),
+    delete: <T = void>(path: string) => ready().then(() => authed.delete<T>(path)),
+  };
   const api = createApi(http);
   const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL_NAME) : null;
 
@@ -113,6 +124,7 @@ export function createSessionStore(opts: { fetch?: typeof fetch } = {}): Session
 
   async function start() {
     const cached = readUser();
+    if (cached) return startRemembered(cached);
     if (!(await refresh())) {
       if (status() === 'signed-out' || !cached) return signedOut();
       // No network: the same user as last time, working from the device.
@@ -128,6 +140,25 @@ export function createSessionStore(opts: { fetch?: typeof fetch } = {}): Session
       if (e instanceof ApiError || !cached) return signedOut();
       setUser(cached);
       setStatus('signed-in');
+    }
+  }
+
+  /**
+   * The remembered user is signed in at once, so the app starts from the device without
+   * waiting for the network (DESIGN §12 B1); the refresh runs behind it, and only a 401
+   * signs out. The refresh starts before the status flips: calls the first render makes
+   * then wait for its token (see `http` below) instead of going out without one.
+   */
+  async function startRemembered(cached: Me) {
+    const restored = refresh();
+    setUser(cached);
+    setStatus('signed-in');
+    // refresh() schedules its own retry while signed in when the network failed.
+    if (!(await restored)) return;
+    try {
+      remember(await api.me());
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) signedOut();
     }
   }
 
