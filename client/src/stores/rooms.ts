@@ -48,7 +48,13 @@ interface LocalStats {
   unread: number | null;
 }
 
-/** Last message and unread count of each room, from the device database. */
+/**
+ * Counting stops here: the list shows "99+" beyond it, and a room of thousands unread
+ * would otherwise be walked row by row on every change of the messages table.
+ */
+export const UNREAD_CAP = 100;
+
+/** Last message and unread count (up to {@link UNREAD_CAP}) of each room, from the device database. */
 async function readStats(db: ParleyDb, ids: string[], me: string): Promise<Map<string, LocalStats>> {
   const reads = (await getMeta<Record<string, number>>(db, MetaKey.reads)) ?? {};
   const out = new Map<string, LocalStats>();
@@ -60,6 +66,7 @@ async function readStats(db: ParleyDb, ids: string[], me: string): Promise<Map<s
             .where('[roomId+seq]')
             .between([id, (reads[id] ?? 0) + 1], [id, Dexie.maxKey])
             .filter((m) => m.authorId !== me && !m.deleted)
+            .limit(UNREAD_CAP)
             .count()
         : null;
       out.set(id, { last, unread });
