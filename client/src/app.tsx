@@ -3,22 +3,24 @@
  * of the signed-in part render inside AppShell (chat list beside them on wide screens).
  */
 import { Route, Router, type RouteSectionProps } from '@solidjs/router';
-import { ErrorBoundary, lazy, Match, Switch } from 'solid-js';
-import { StoresProvider, useSession } from './stores/context.tsx';
+import { createEffect, ErrorBoundary, lazy, Match, Switch } from 'solid-js';
+import { StoresProvider, useRooms, useSession } from './stores/context.tsx';
 import { AppShell } from './components/AppShell.tsx';
 import { UpdatePrompt } from './components/UpdatePrompt.tsx';
 import { AppBadge } from './components/AppBadge.tsx';
-import Login from './routes/login.tsx';
-import Register from './routes/register.tsx';
 import ChatsHome from './routes/chats.tsx';
-import RoomView from './routes/room.tsx';
 import NotFound from './routes/not-found.tsx';
 
-// Screens one does not need at start-up load on demand.
+// Screens one does not need at start-up load on demand (the chat list starts faster
+// without their code: zod forms, the room's virtualiser and components).
+const Login = lazy(() => import('./routes/login.tsx'));
+const Register = lazy(() => import('./routes/register.tsx'));
 const NewChat = lazy(() => import('./routes/new-chat.tsx'));
 const Settings = lazy(() => import('./routes/settings.tsx'));
 const RoomInfo = lazy(() => import('./routes/room-info.tsx'));
 const Invite = lazy(() => import('./routes/invite.tsx'));
+const loadRoom = () => import('./routes/room.tsx');
+const RoomView = lazy(loadRoom);
 
 function Root(props: RouteSectionProps) {
   return (
@@ -35,6 +37,11 @@ function Root(props: RouteSectionProps) {
 /** Nothing is routed until the session knows whether a login can be restored. */
 function StartGate(props: { children: RouteSectionProps['children'] }) {
   const session = useSession();
+  const rooms = useRooms();
+  // The room screen is fetched once the list has painted, so a tap on a chat finds it ready.
+  createEffect(() => {
+    if (rooms.loaded()) requestAnimationFrame(() => setTimeout(() => void loadRoom(), 0));
+  });
   return (
     <Switch>
       <Match when={session.status() === 'starting'}>
