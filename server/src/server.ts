@@ -38,6 +38,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const app = createApp(deps);
   const http = createAdaptorServer({ fetch: app.fetch }) as Server;
   sync.attach(http);
+  // Keep idle HTTP connections open longer than clients and proxies do (Node's 5 s default
+  // lets a client reuse a socket the server is closing at that moment: ECONNRESET).
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
