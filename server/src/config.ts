@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DEFAULT_ENTRY_LIMITS } from '#shared/room-doc/schema';
 
 export interface Config {
   port: number;
@@ -78,7 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtlS: num(env, 'ACCESS_TOKEN_TTL_S', 15 * 60),
     refreshTokenTtlS: num(env, 'REFRESH_TOKEN_TTL_S', 60 * 24 * 3600),
     maxUploadBytes: Math.round(num(env, 'MAX_UPLOAD_MB', 25) * 1024 * 1024),
-    maxTextChars: num(env, 'MAX_TEXT_CHARS', 8000),
+    maxTextChars: num(env, 'MAX_TEXT_CHARS', DEFAULT_ENTRY_LIMITS.maxTextChars),
     maxUpdateBytes: Math.round(num(env, 'MAX_UPDATE_KB', 1024) * 1024),
     maxJsonBodyBytes: Math.round(num(env, 'MAX_JSON_KB', 64) * 1024),
     editWindowS: num(env, 'EDIT_WINDOW_S', 900),

@@ -196,7 +196,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       } else if (roll < 0.9) {
         if (d.online) {
           d.online = false;
-          if (d.client) rand() < 0.5 ? d.client.disconnect() : d.client.dropForTest();
+          if (d.client) rand() < 0.5 ? d.client.disconnect() : d.client.dropConnection();
           else d.provider!.disconnect();
           count('cut');
         } else {

@@ -11,6 +11,7 @@ import type { RoomId } from '#shared/ids';
 import { ApiError, describeError } from '../api/http.ts';
 import { useBlocks, useLocal, useRooms, useSession, useSync, useUploads } from '../stores/context.tsx';
 import { PaneHeader } from '../components/PaneHeader.tsx';
+import { DEFAULT_ENTRY_LIMITS } from '#shared/room-doc/schema';
 import { RoomInfoLink } from '../components/RoomInfoLink.tsx';
 import { MessageList } from '../components/room/MessageList.tsx';
 import { Composer } from '../components/room/Composer.tsx';
@@ -264,7 +265,7 @@ export default function RoomView() {
                   roomId={r().id}
                   context={composerContext()}
                   editText={editing()?.text ?? null}
-                  maxChars={sync.config()?.limits.maxTextChars ?? 8000}
+                  maxChars={sync.config()?.limits.maxTextChars ?? DEFAULT_ENTRY_LIMITS.maxTextChars}
                   maxUploadBytes={sync.config()?.limits.maxUploadBytes ?? null}
                   disabledReason={postingClosed()}
                   onCancelContext={() => {

@@ -23,7 +23,7 @@ import {
   toBase64,
 } from '#shared/protocol/frames';
 import type { Connection } from './connection.ts';
-import { LoadedDoc, SERVER_USER, type DocRef } from './loaded-doc.ts';
+import { LoadedDoc, type DocRef } from './loaded-doc.ts';
 import type { DocStore } from '../storage/doc-store.ts';
 import type { Projection, EntryFields } from '../storage/projection.ts';
 
@@ -638,4 +638,3 @@ function applyAndDetect(doc: Y.Doc, update: Uint8Array, origin: unknown): boolea
   return changed;
 }
 
-export { SERVER_USER };

@@ -7,7 +7,6 @@
  * exponential backoff and jitter — except after a fatal close code.
  */
 import * as Y from 'yjs';
-import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { PROTOCOL_VERSION } from '../protocol/version.ts';
@@ -212,8 +211,8 @@ export class SyncClient {
     this.connect();
   }
 
-  /** Drops the socket as if the network died (tests). */
-  dropForTest(): void {
+  /** Drops the socket as when the network dies (heartbeat timeout; tests use it too). */
+  dropConnection(): void {
     const ws = this.ws;
     this.dropSocket();
     ws?.close(4999 as number, 'test');
@@ -242,7 +241,7 @@ export class SyncClient {
       this.ws.send(encodeControl({ type: 'ping', t: Date.now() }));
       clearTimeout(this.pongTimer);
       // A stalled network (no close event) shows up only here.
-      this.pongTimer = setTimeout(() => this.dropForTest(), HEARTBEAT.timeoutMs);
+      this.pongTimer = setTimeout(() => this.dropConnection(), HEARTBEAT.timeoutMs);
     }, HEARTBEAT.intervalMs);
   }
 
@@ -327,13 +326,4 @@ export class SyncClient {
     this.opts.onState?.(s);
     for (const w of [...this.waiters]) w();
   }
-}
-
-/** Encodes a control-less y-websocket sync step 1 (for raw-socket tests). */
-export function encodeStep1(doc: Y.Doc): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, MessageType.sync);
-  encoding.writeVarUint(e, SyncType.step1);
-  encoding.writeVarUint8Array(e, Y.encodeStateVector(doc));
-  return encoding.toUint8Array(e);
 }
