@@ -52,6 +52,45 @@ test('two people chat in real time both ways in a DM', async ({ browser, request
   }
 });
 
+test('a message arriving while I type leaves my half-written text alone', async ({ browser, request }) => {
+  const ann = await registerAccount(request, server.url, 'Ann Typing');
+  const ben = await registerAccount(request, server.url, 'Ben Chatty');
+  const a = await signedInPage(browser, server.url, ann);
+  const b = await signedInPage(browser, server.url, ben);
+  try {
+    await createDm(request, server.url, a.token, ben.id);
+    await openRoom(a.page, ben.displayName);
+    await openRoom(b.page, ann.displayName);
+    const box = a.page.getByRole('textbox', { name: 'Message' });
+    await box.fill('half a thou');
+    // Count every time the app empties the box from code (typing never sets '').
+    await box.evaluate((el: HTMLTextAreaElement) => {
+      const value = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')!;
+      const w = window as unknown as { emptied: number };
+      w.emptied = 0;
+      Object.defineProperty(el, 'value', {
+        configurable: true,
+        get: () => value.get!.call(el) as string,
+        set: (v: string) => {
+          if (v === '') w.emptied++;
+          value.set!.call(el, v);
+        },
+      });
+    });
+    await send(b.page, 'ping while you type');
+    await send(b.page, 'and another');
+    await expect(messageArticle(a.page, 'and another')).toBeVisible();
+    await expect(a.page.getByRole('link', { name: /and another/ })).toBeVisible();
+    expect(await a.page.evaluate(() => (window as unknown as { emptied: number }).emptied)).toBe(0);
+    await box.pressSequentially('ght');
+    await box.press('Enter');
+    await expect(messageArticle(b.page, 'half a thought')).toBeVisible();
+  } finally {
+    await a.ctx.close();
+    await b.ctx.close();
+  }
+});
+
 test('a group of three chats in real time, everyone sees one order', async ({ browser, request }) => {
   const ann = await registerAccount(request, server.url, 'Ann Group');
   const ben = await registerAccount(request, server.url, 'Ben Group');

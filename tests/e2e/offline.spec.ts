@@ -17,6 +17,7 @@ import {
   messageArticle,
   messageLog,
   openRoom,
+  recordConsole,
   registerAccount,
   send,
   signedInPage,
@@ -83,6 +84,7 @@ for (const make of [() => stalled, dropped]) {
     await outage.prepare(actx);
     const token = await loginContext(actx, server.url, ann);
     const a = await actx.newPage();
+    const log = recordConsole(a, 'Ann');
     const b = await signedInPage(browser, server.url, ben);
     try {
       await createDm(request, server.url, token, ben.id);
@@ -115,6 +117,9 @@ for (const make of [() => stalled, dropped]) {
       expect(await texts(b.page)).toEqual(['before the tunnel', ...lines]);
       expect(await texts(a)).toEqual(['before the tunnel', ...lines]);
       await expect(banner(a, 'up to date')).toBeAttached();
+    } catch (e) {
+      log.dump();
+      throw e;
     } finally {
       await actx.close();
       await b.ctx.close();

@@ -3,7 +3,7 @@
  * device database; it follows the room list, reports the connection state for the banner,
  * who is online, and the server's limits (cached for offline use).
  */
-import { createEffect, createSignal, onCleanup, type Accessor } from 'solid-js';
+import { createEffect, createMemo, createSignal, onCleanup, type Accessor } from 'solid-js';
 import type { ConnectionState } from '#shared/sync/client';
 import type { PublicConfig } from '#shared/api/config';
 import { SyncManager } from '../sync/manager.ts';
@@ -32,13 +32,15 @@ export function createSyncStore(session: SessionStore, local: LocalStore, rooms:
   const [reads, setReads] = createSignal<ReadonlyMap<string, Readonly<Record<string, number>>>>(new Map());
   const [config, setConfig] = createSignal<PublicConfig | null>(null);
 
+  // Keyed by the user's id: a refreshed profile (a new `Me` object) keeps the same manager.
+  const userId = createMemo(() => session.user()?.id);
   createEffect(() => {
     const db = local.db();
-    const userId = session.user()?.id;
-    if (!db || !userId) return;
+    const me = userId();
+    if (!db || !me) return;
     const m = new SyncManager({
       db,
-      userId,
+      userId: me,
       getToken: () => session.freshToken(),
       getDeviceId: () => session.deviceId(),
       onState: (s) => {

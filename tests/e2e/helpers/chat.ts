@@ -94,3 +94,17 @@ export async function controlledByServiceWorker(page: Page): Promise<void> {
   if (!(await page.evaluate(() => !!navigator.serviceWorker.controller))) await page.reload();
   await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller?.state ?? null)).toBe('activated');
 }
+
+/**
+ * Keeps what a page logs (warnings, errors, uncaught exceptions); `dump` prints it, for a
+ * test to call when it failed, so a flake in CI says what the app saw.
+ */
+export function recordConsole(page: Page, label: string): { dump(): void } {
+  const lines: string[] = [];
+  const at = () => new Date().toISOString().slice(11, 23);
+  page.on('console', (m) => {
+    if (m.type() === 'warning' || m.type() === 'error') lines.push(`${at()} ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => lines.push(`${at()} pageerror: ${e.message}`));
+  return { dump: () => lines.length && console.log(`--- ${label} console ---\n${lines.join('\n')}`) };
+}

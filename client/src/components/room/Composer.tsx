@@ -5,7 +5,7 @@
  * by the Attach button, by pasting, or by dropping them on the room; each is checked
  * against the server's upload limit before anything is sent.
  */
-import { createEffect, createSignal, on, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, on, onCleanup, onMount, Show } from 'solid-js';
 import type { ParleyDb } from '../../storage/db.ts';
 import { MetaKey, getMeta, setMeta } from '../../storage/db.ts';
 import { IconSend, IconX } from './icons.tsx';
@@ -53,10 +53,13 @@ export function Composer(props: ComposerProps) {
     }
   };
 
-  // Load the room's draft; save the previous room's draft at once.
+  // Load the room's draft; save the previous room's draft at once. Through a memo: the
+  // room object behind `props.roomId` is replaced on every message, and an effect on the
+  // prop itself would re-run then, emptying the box under the user's fingers.
+  const roomId = createMemo(() => props.roomId);
   createEffect(
     on(
-      () => props.roomId,
+      roomId,
       (roomId) => {
         flushDraft();
         loadedFor = '';
@@ -145,8 +148,11 @@ export function Composer(props: ComposerProps) {
     });
   });
 
+  // The box empties the moment a message is accepted, as in any messenger; if storing it
+  // fails, the text and files come back (the text unless something new was typed meanwhile).
   async function submit() {
-    const value = text().trim();
+    const typed = text();
+    const value = typed.trim();
     const files = props.context?.kind === 'edit' ? [] : staged.files().map((f) => f.file);
     if ((!value && files.length === 0) || props.disabledReason) return;
     if (value.length > props.maxChars) {
@@ -154,13 +160,18 @@ export function Composer(props: ComposerProps) {
       return;
     }
     const wasEdit = props.context?.kind === 'edit';
+    const roomId = props.roomId;
+    clearTimeout(saveTimer);
+    setValue('');
+    if (files.length) staged.clear();
     try {
       await props.onSubmit(value, files);
-      setValue('');
-      staged.clear();
-      clearTimeout(saveTimer);
-      if (!wasEdit) void props.db.meta.delete(MetaKey.draft(props.roomId)).catch(() => {});
+      if (!wasEdit) void props.db.meta.delete(MetaKey.draft(roomId)).catch(() => {});
     } catch (e) {
+      if (props.roomId === roomId) {
+        if (!text()) setValue(typed);
+        staged.add(files, null);
+      }
       setError(e instanceof Error ? e.message : 'Could not send the message.');
     }
     box.focus();
