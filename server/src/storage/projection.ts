@@ -7,6 +7,8 @@ import type { Db } from './db.ts';
 import type { MessagePreview } from '#shared/api/rooms';
 import type { ApiMessage } from '#shared/api/messages';
 
+export type ReceiptKind = 'delivered' | 'read';
+
 /** A message as REST returns it (the API type, written once in shared/). */
 export type StoredMessage = ApiMessage;
 
@@ -95,6 +97,13 @@ export class Projection {
       setReadPos: db.prepare<[string, string, number]>(`
         INSERT INTO read_positions (user_id, room_id, seq) VALUES (?, ?, ?)
         ON CONFLICT (user_id, room_id) DO UPDATE SET seq = excluded.seq WHERE read_positions.seq < excluded.seq`),
+      // Only an advance past the user's highest mark of that kind is a new mark.
+      mark: db.prepare<{ room: string; kind: ReceiptKind; user: string; seq: number; at: string }>(`
+        INSERT OR IGNORE INTO receipt_marks (room_id, kind, user_id, seq, at)
+        SELECT @room, @kind, @user, @seq, @at
+        WHERE @seq > COALESCE((SELECT max(seq) FROM receipt_marks WHERE room_id = @room AND kind = @kind AND user_id = @user), 0)`),
+      marksFrom: db.prepare<[string, number], { kind: ReceiptKind; user_id: string; at: string }>(`
+        SELECT kind, user_id, min(at) AS at FROM receipt_marks WHERE room_id = ? AND seq >= ? GROUP BY kind, user_id`),
     };
   }
 
@@ -133,6 +142,16 @@ export class Projection {
   /** Moves a user's read position forward (never back); returns whether it moved. */
   setReadPosition(userId: string, roomId: string, seq: number): boolean {
     return this.q.setReadPos.run(userId, roomId, seq).changes > 0;
+  }
+
+  /** Notes the moment `userId`'s delivered or read watermark in a room reached `seq`. */
+  markReceipt(roomId: string, kind: ReceiptKind, userId: string, seq: number, at: string): void {
+    this.q.mark.run({ room: roomId, kind, user: userId, seq, at });
+  }
+
+  /** When each user first had message `seq` delivered and read (from their watermark marks). */
+  receiptTimes(roomId: string, seq: number): { kind: ReceiptKind; userId: string; at: string }[] {
+    return this.q.marksFrom.all(roomId, seq).map((r) => ({ kind: r.kind, userId: r.user_id, at: r.at }));
   }
 
   readPosition(userId: string, roomId: string): number {

@@ -10,6 +10,7 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { RoomId, UserId } from '#shared/ids';
 import { parseDocName } from '#shared/room-doc/names';
+import { parseReceiptKey } from '#shared/room-doc/schema';
 import { validateUpdate, validateAwareness } from '#shared/room-doc/validate';
 import { SyncErrorCode } from '#shared/protocol/control';
 import { CloseCode, CloseReason } from '#shared/protocol/close-codes';
@@ -408,7 +409,7 @@ export class SyncHub {
             for (const c of w.newBindings) this.store.bind(ld.name, c, w.userId);
           }
           if (ld.parsed.kind === 'room') sequenced.push(...this.sequenceAndProject(ld, ws, now, orderUpdates));
-          else this.projectReads(ld, readsMoved);
+          else this.projectReads(ld, readsMoved, now);
         }
       });
     } catch (e) {
@@ -481,11 +482,23 @@ export class SyncHub {
       out.push({ roomId: roomId as RoomId, key, seq, entry: messages.get(key)! });
     });
     ld.dirtyKeys.clear();
+    this.markDelivered(ld, roomId, now);
     return out;
   }
 
+  /** Inside the commit: note when members' delivered watermarks moved (message info's times). */
+  private markDelivered(ld: LoadedDoc, roomId: string, now: string): void {
+    const receipts = ld.doc.getMap<{ delivered?: number }>('receipts');
+    for (const key of ld.dirtyReceipts) {
+      const k = parseReceiptKey(key);
+      const v = receipts.get(key);
+      if (k && typeof v?.delivered === 'number') this.projection.markReceipt(roomId, 'delivered', k.userId, v.delivered, now);
+    }
+    ld.dirtyReceipts.clear();
+  }
+
   /** Inside the commit: project a user document's read positions (max over devices). */
-  private projectReads(ld: LoadedDoc, moved: Map<string, Set<string>>): void {
+  private projectReads(ld: LoadedDoc, moved: Map<string, Set<string>>, now: string): void {
     if (ld.parsed.kind !== 'user') return;
     const userId = ld.parsed.userId;
     const reads = ld.doc.getMap<{ read: number }>('reads');
@@ -494,6 +507,7 @@ export class SyncHub {
       const v = reads.get(key);
       if (!roomId || !v || typeof v.read !== 'number') continue;
       if (this.projection.setReadPosition(userId, roomId, v.read)) {
+        this.projection.markReceipt(roomId, 'read', userId, v.read, now);
         let set = moved.get(userId);
         if (!set) moved.set(userId, (set = new Set()));
         set.add(roomId);

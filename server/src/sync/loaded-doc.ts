@@ -24,6 +24,8 @@ export class LoadedDoc {
   readonly bindings: Map<number, string>;
   /** Keys of `messages` (room) or `reads` (user doc) changed since the last commit. */
   readonly dirtyKeys = new Set<string>();
+  /** Keys of a room's `receipts` (delivered watermarks) changed since the last commit. */
+  readonly dirtyReceipts = new Set<string>();
   /** Updates the server wrote since the last commit (captured from the doc). */
   serverUpdates: Uint8Array[] = [];
   /** Writes applied in memory and not yet durable. */
@@ -67,6 +69,11 @@ export class LoadedDoc {
     this.doc.getMap(watched).observe((e) => {
       for (const k of e.keysChanged) this.dirtyKeys.add(k);
     });
+    if (this.parsed.kind === 'room') {
+      this.doc.getMap('receipts').observe((e) => {
+        for (const k of e.keysChanged) this.dirtyReceipts.add(k);
+      });
+    }
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === SERVER_ORIGIN) this.serverUpdates.push(update);
     });

@@ -6,6 +6,8 @@
  */
 import type { Db } from '../storage/db.ts';
 import type { ReceiptsMsg } from '#shared/protocol/control';
+import type { MessageReceiptsResponse, ReceiptTime } from '#shared/api/messages';
+import type { ReceiptKind } from '../storage/projection.ts';
 import type { z } from 'zod';
 import { listMemberIds, roomsOfUser } from '../rooms/membership.ts';
 import { prepared } from '../rooms/sql.ts';
@@ -34,6 +36,29 @@ export class ReceiptsRelay {
       if (r.user_id !== viewerId && members.has(r.user_id) && this.visibility.canSeeReads(viewerId, r.user_id)) reads[r.user_id] = r.seq;
     }
     return { type: 'receipts', roomId, reads };
+  }
+
+  /**
+   * Who of the other members got message `seq` and who read it, and when, as `viewerId`
+   * (its author) may see it: read times only where {@link Visibility.canSeeReads} allows.
+   * A visible read also counts as delivered (a watermark written a moment later may lag).
+   */
+  timesOf(roomId: string, messageId: string, seq: number, viewerId: string, marks: { kind: ReceiptKind; userId: string; at: string }[]): MessageReceiptsResponse {
+    const members = new Set<string>(listMemberIds(this.db, roomId));
+    const delivered = new Map<string, string>();
+    const read = new Map<string, string>();
+    for (const m of marks) {
+      if (m.userId === viewerId || !members.has(m.userId)) continue;
+      if (m.kind === 'read' && !this.visibility.canSeeReads(viewerId, m.userId)) continue;
+      (m.kind === 'read' ? read : delivered).set(m.userId, m.at);
+    }
+    for (const [userId, at] of read) {
+      const d = delivered.get(userId);
+      if (!d || at < d) delivered.set(userId, at);
+    }
+    const list = (m: Map<string, string>): ReceiptTime[] =>
+      [...m].map(([userId, at]) => ({ userId, at })).sort((a, b) => a.at.localeCompare(b.at));
+    return { messageId, seq, delivered: list(delivered), read: list(read) };
   }
 
   /** Someone's read position moved in these rooms: tell the other members who may see it. */

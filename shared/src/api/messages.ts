@@ -64,3 +64,21 @@ export interface HistoryResponse {
 export interface SearchResponse {
   results: (ApiMessage & { snippet: string })[];
 }
+
+/** One member and the moment a message reached them (delivered) or was read by them. */
+export interface ReceiptTime {
+  userId: string;
+  /** ISO time the member's watermark first reached the message. */
+  at: string;
+}
+/**
+ * `GET /api/rooms/:id/messages/:messageId/receipts`, for the message's author: the other
+ * members it was delivered to and who read it, with times. Read times only of members
+ * whose read receipts the author may see (both share them; neither blocked the other).
+ */
+export interface MessageReceiptsResponse {
+  messageId: string;
+  seq: number;
+  delivered: ReceiptTime[];
+  read: ReceiptTime[];
+}

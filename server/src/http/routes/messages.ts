@@ -11,7 +11,7 @@ import { AppError, badRequest, forbidden, notFound, tooManyRequests } from '../e
 import { ErrorCode } from '#shared/errors';
 import { newId } from '#shared/ids';
 import { HistoryQuery, PatchMessageBody, PostMessageBody, SearchQuery } from '#shared/api/messages';
-import type { HistoryResponse, MessageResponse, SearchResponse } from '#shared/api/messages';
+import type { HistoryResponse, MessageReceiptsResponse, MessageResponse, SearchResponse } from '#shared/api/messages';
 import { roomDocName } from '#shared/room-doc/names';
 import { messageKey } from '#shared/room-doc/schema';
 import { deleteMessage, editMessage, sendMessage } from '#shared/room-doc/ops';
@@ -91,6 +91,16 @@ export function messageRoutes({ config, db, sync }: AppDeps): Hono<AppEnv> {
     const { userId } = c.get('auth');
     const { room } = requireMember(db, c.req.param('id'), userId);
     return c.json({ message: findMessage(room.id, c.req.param('messageId')) } satisfies MessageResponse);
+  });
+
+  // Message info: when the other members received and read one of my messages.
+  app.get('/rooms/:id/messages/:messageId/receipts', (c) => {
+    const { userId } = c.get('auth');
+    const { room } = requireMember(db, c.req.param('id'), userId);
+    const m = findMessage(room.id, c.req.param('messageId'));
+    if (m.authorId !== userId) throw forbidden('Only the author sees who received and read a message');
+    const marks = m.seq === null ? [] : projection.receiptTimes(room.id, m.seq);
+    return c.json(sync.receipts.timesOf(room.id, m.id, m.seq ?? 0, userId, marks) satisfies MessageReceiptsResponse);
   });
 
   app.patch('/rooms/:id/messages/:messageId', async (c) => {
