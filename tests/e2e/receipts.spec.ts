@@ -76,6 +76,10 @@ test('a group of three counts "read by N of M" and turns read when everyone has 
     await expect(info.getByRole('region', { name: 'Read by 1 of 2' })).toContainText('Ben Three');
     await expect(info.getByRole('region', { name: /Delivered, not read yet: 1/ })).toContainText('Cy Three');
     await expect(info.getByRole('heading', { name: 'Not delivered yet: 0' })).toBeVisible();
+    // And when, from the server: Ben's read time, Cy's delivery time.
+    const recent = /(today|yesterday) \d/;
+    await expect(info.getByRole('region', { name: 'Read by 1 of 2' }).getByRole('listitem').filter({ hasText: 'Ben Three' }).locator('time')).toHaveText(recent);
+    await expect(info.getByRole('region', { name: /Delivered, not read yet/ }).getByRole('listitem').filter({ hasText: 'Cy Three' }).locator('time')).toHaveText(recent);
     await info.getByRole('button', { name: 'Close' }).click();
     await expect(info).toBeHidden();
 
@@ -83,6 +87,7 @@ test('a group of three counts "read by N of M" and turns read when everyone has 
     await expectTick(a.page, 'Minutes are up', 'read');
     info = await openInfo(a.page, 'Minutes are up');
     await expect(info.getByRole('heading', { name: 'Read by 2 of 2' })).toBeVisible();
+    await expect(info.getByRole('region', { name: 'Read by 2 of 2' }).locator('time')).toHaveCount(2);
     await info.press('Escape');
   } finally {
     for (const p of [a, b, c]) await p.ctx.close();

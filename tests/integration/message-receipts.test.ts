@@ -63,7 +63,7 @@ const info = async (id: string, as = ann) => {
   return r.body as MessageReceiptsResponse;
 };
 const who = (list: { userId: string }[]) => list.map((t) => t.userId).sort();
-const at = (list: { userId: string; at: string }[], userId: string) => list.find((t) => t.userId === userId)?.at;
+const at = (list: { userId: string; at: string | null }[], userId: string) => list.find((t) => t.userId === userId)?.at;
 
 describe('message info: delivered and read, with times', () => {
   it('lists nobody before any device got the message', async () => {
@@ -114,6 +114,16 @@ describe('message info: delivered and read, with times', () => {
     expect((await info(ids[0]!)).read).toEqual([]);
     await ann.patch('/api/me', { settings: { shareReadReceipts: true } });
     expect(who((await info(ids[0]!)).read)).toEqual([boId, cyId].sort());
+  });
+
+  it('leaves out the delivery time of a member who does not share presence', async () => {
+    expect((await bo.patch('/api/me', { settings: { sharePresence: false } })).status).toBe(200);
+    const r = await info(ids[0]!);
+    expect(who(r.delivered)).toContain(boId);
+    expect(at(r.delivered, boId)).toBeNull();
+    expect(at(r.delivered, cyId)).toEqual(expect.any(String));
+    await bo.patch('/api/me', { settings: { sharePresence: true } });
+    expect(at((await info(ids[0]!)).delivered, boId)).toEqual(expect.any(String));
   });
 
   it('is for the author only, of a message that exists, in a room of theirs', async () => {

@@ -23,6 +23,7 @@ import type {
   SessionsResponse,
   UsersResponse,
 } from '#shared/api/responses';
+import type { MessageReceiptsResponse } from '#shared/api/messages';
 import type { RoomId, SessionId, UserId } from '#shared/ids';
 
 export type Api = ReturnType<typeof createApi>;
@@ -44,6 +45,10 @@ export function createApi(http: Http) {
     createRoom: async (body: CreateRoomBody): Promise<Room> => (await http.post<RoomResponse>('/api/rooms', body)).room,
     openDm: async (userId: UserId): Promise<Room> => (await http.post<RoomResponse>('/api/rooms/dm', { userId })).room,
     patchRoom: async (id: RoomId, body: PatchRoomBody): Promise<Room> => (await http.patch<RoomResponse>(room(id), body)).room,
+
+    /** Message info of an own message: who received and read it, and when. */
+    messageReceipts: (id: RoomId, messageId: string) =>
+      http.get<MessageReceiptsResponse>(`${room(id)}/messages/${encodeURIComponent(messageId)}/receipts`),
 
     publicRooms: async (q: string): Promise<PublicRoomSummary[]> => (await http.get<PublicRoomsResponse>('/api/rooms/public', { q })).rooms,
     joinRoom: async (id: RoomId): Promise<Room> => (await http.post<RoomResponse>(`${room(id)}/join`)).room,

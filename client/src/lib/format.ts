@@ -22,6 +22,19 @@ export function shortTime(iso: string, now = new Date()): string {
   return FORMATS.day.format(d);
 }
 
+/** Message info's times: `today 14:05`, `yesterday 09:12`, `Mon 14:05`, else `3 Mar 14:05`. */
+export function receiptTime(iso: string, now = new Date()): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const time = FORMATS.time.format(d);
+  const yesterday = new Date(now);
+  yesterday.setDate(now.getDate() - 1);
+  if (d.toDateString() === now.toDateString()) return `today ${time}`;
+  if (d.toDateString() === yesterday.toDateString()) return `yesterday ${time}`;
+  if ((now.getTime() - d.getTime()) / 86_400_000 < 6) return `${FORMATS.weekday.format(d)} ${time}`;
+  return `${FORMATS.day.format(d)} ${time}`;
+}
+
 // Built once: `toLocale…String` with options makes a new formatter per call (slow on phones).
 const FORMATS = {
   time: new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }),

@@ -249,7 +249,15 @@ export default function RoomView() {
           />
           <Show when={infoFor()}>
             {(row) => (
-              <MessageInfo row={row()} state={status.stateOf(row())} groups={status.groupsOf(row())} nameOf={nameOf} readsOff={status.readsOff()} onClose={() => setInfoFor(null)} />
+              <MessageInfo
+                row={row()}
+                state={status.stateOf(row())}
+                groups={status.groupsOf(row())}
+                nameOf={nameOf}
+                readsOff={status.readsOff()}
+                loadTimes={() => session.api.messageReceipts(r().id, row().id)}
+                onClose={() => setInfoFor(null)}
+              />
             )}
           </Show>
           <Show when={actionError()}>

@@ -40,8 +40,9 @@ export class ReceiptsRelay {
 
   /**
    * Who of the other members got message `seq` and who read it, and when, as `viewerId`
-   * (its author) may see it: read times only where {@link Visibility.canSeeReads} allows.
-   * A visible read also counts as delivered (a watermark written a moment later may lag).
+   * (its author) may see it: reads only where {@link Visibility.canSeeReads} allows, and
+   * delivery times only where {@link Visibility.canSeePresence} does (they would say when
+   * someone was online). A visible read also counts as delivered (the watermark may lag).
    */
   timesOf(roomId: string, messageId: string, seq: number, viewerId: string, marks: { kind: ReceiptKind; userId: string; at: string }[]): MessageReceiptsResponse {
     const members = new Set<string>(listMemberIds(this.db, roomId));
@@ -56,9 +57,16 @@ export class ReceiptsRelay {
       const d = delivered.get(userId);
       if (!d || at < d) delivered.set(userId, at);
     }
-    const list = (m: Map<string, string>): ReceiptTime[] =>
-      [...m].map(([userId, at]) => ({ userId, at })).sort((a, b) => a.at.localeCompare(b.at));
-    return { messageId, seq, delivered: list(delivered), read: list(read) };
+    const list = (m: Map<string, string>, timed: (userId: string) => boolean): ReceiptTime[] =>
+      [...m]
+        .sort((a, b) => a[1].localeCompare(b[1]))
+        .map(([userId, at]) => ({ userId, at: timed(userId) ? at : null }));
+    return {
+      messageId,
+      seq,
+      delivered: list(delivered, (u) => this.visibility.canSeePresence(viewerId, u)),
+      read: list(read, () => true),
+    };
   }
 
   /** Someone's read position moved in these rooms: tell the other members who may see it. */

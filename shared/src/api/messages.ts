@@ -68,13 +68,17 @@ export interface SearchResponse {
 /** One member and the moment a message reached them (delivered) or was read by them. */
 export interface ReceiptTime {
   userId: string;
-  /** ISO time the member's watermark first reached the message. */
-  at: string;
+  /**
+   * ISO time the member's watermark first reached the message; null for a delivery to a
+   * member whose presence the viewer may not see (the time would tell when they were online).
+   */
+  at: string | null;
 }
 /**
  * `GET /api/rooms/:id/messages/:messageId/receipts`, for the message's author: the other
- * members it was delivered to and who read it, with times. Read times only of members
- * whose read receipts the author may see (both share them; neither blocked the other).
+ * members it was delivered to and who read it, with times. Reads only of members whose
+ * read receipts the author may see, delivery times only of those whose presence they may
+ * see (both share it; neither blocked the other).
  */
 export interface MessageReceiptsResponse {
   messageId: string;
