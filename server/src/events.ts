@@ -17,6 +17,8 @@ export interface DomainEvents {
   sessionRevoked: [{ sessionId: SessionId; userId: UserId }];
   /** A user's settings changed (privacy switches). */
   settingsChanged: [{ userId: UserId }];
+  /** A user's profile (name, settings) or block list changed: their devices refetch it. */
+  accountChanged: [{ userId: UserId; what: 'profile' | 'blocks' }];
 }
 
 export class Events extends EventEmitter<DomainEvents> {}

@@ -94,6 +94,10 @@ export function createSync(deps: Omit<AppDeps, 'sync'>): SyncLayer {
     receipts.refreshAround(blockerId);
   });
 
+  events.on('accountChanged', ({ userId, what }) => {
+    for (const c of hub.connectionsOf(userId)) c.control({ type: 'account', what });
+  });
+
   events.on('memberRemoved', ({ roomId, userId }) => hub.cutRoom(roomId, userId));
   events.on('roomChanged', ({ roomId, userIds }) => {
     // A new room or member can make new peers: they learn each other's presence now, not

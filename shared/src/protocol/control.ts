@@ -75,6 +75,8 @@ export const ReceiptsMsg = z.object({
   /** userId → read seq, for members who share read receipts. */
   reads: z.record(z.string(), z.number()),
 });
+/** The user's profile or block list changed (maybe on another of their devices): refetch it. */
+export const AccountMsg = z.object({ type: z.literal('account'), what: z.enum(['profile', 'blocks']) });
 export const EpochMsg = z.object({ type: z.literal('epoch'), roomId: z.string(), live: z.number() });
 export const PongMsg = z.object({ type: z.literal('pong'), t: z.number().optional() });
 export const ServerControl = z.discriminatedUnion('type', [
@@ -86,6 +88,7 @@ export const ServerControl = z.discriminatedUnion('type', [
   ErrorMsg,
   ReceiptsMsg,
   EpochMsg,
+  AccountMsg,
   PongMsg,
 ]);
 export type ServerControl = z.infer<typeof ServerControl>;

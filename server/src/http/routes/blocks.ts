@@ -30,7 +30,10 @@ export function blockRoutes({ db, events }: AppDeps): Hono<AppEnv> {
     const user = getPublicUser(db, targetId);
     if (!user) throw notFound('No such user');
     const { createdAt, created } = addBlock(db, userId, user.id);
-    if (created) events.emit('blockChanged', { blockerId: userId, blockedId: user.id, blocked: true });
+    if (created) {
+      events.emit('blockChanged', { blockerId: userId, blockedId: user.id, blocked: true });
+      events.emit('accountChanged', { userId, what: 'blocks' });
+    }
     const res: BlockResponse = { block: { user, createdAt } };
     return c.json(res, created ? 201 : 200);
   });
@@ -40,6 +43,7 @@ export function blockRoutes({ db, events }: AppDeps): Hono<AppEnv> {
     const targetId = c.req.param('userId') as UserId;
     if (!removeBlock(db, userId, targetId)) throw notFound('This user is not blocked');
     events.emit('blockChanged', { blockerId: userId, blockedId: targetId, blocked: false });
+    events.emit('accountChanged', { userId, what: 'blocks' });
     return c.body(null, 204);
   });
 

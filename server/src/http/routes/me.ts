@@ -27,6 +27,7 @@ export function meRoutes({ db, sessions, events }: AppDeps): Hono<AppEnv> {
     const result = updateMe(db, userId, patch);
     if (!result) throw unauthorized('This account no longer exists');
     if (result.settingsChanged) events.emit('settingsChanged', { userId });
+    events.emit('accountChanged', { userId, what: 'profile' });
     return c.json(result.me);
   });
 
