@@ -125,6 +125,20 @@ test.describe('groups', () => {
     await messageLog(a.page).getByRole('button', { name: 'Show' }).click();
     await expect(messageArticle(a.page, 'spoiler: the butler did it')).toBeVisible();
     await expect(messageLog(a.page).getByText('message from a blocked user', { exact: true })).toHaveCount(0);
+
+    // Nor does the chat list give it away: not in the preview, not in search results.
+    await send(b.page, 'the gardener helped');
+    const chats = a.page.getByRole('navigation', { name: 'Chats' });
+    await expect(chats.getByRole('link', { name: /Book club/ })).toContainText('Message from a blocked user');
+    await expect(chats).not.toContainText('gardener');
+    await chats.getByRole('searchbox', { name: 'Search chats and messages' }).fill('butler');
+    await expect(chats.getByText('No messages match “butler”.')).toBeVisible();
+    await chats.getByRole('searchbox', { name: 'Search chats and messages' }).fill('spoilers');
+    await expect(chats.getByRole('list', { name: 'Messages found in all chats' })).toContainText('no spoilers please');
+    // The same in the room's own search.
+    await a.page.getByRole('button', { name: 'Search in this chat' }).click();
+    await a.page.getByRole('searchbox', { name: 'Search in this chat' }).fill('gardener');
+    await expect(a.page.getByText('No messages match “gardener”.')).toBeVisible();
   });
 
   test('an admin removes someone’s message; the others see "removed by an admin"', async () => {

@@ -6,7 +6,7 @@
  */
 import { A, useNavigate } from '@solidjs/router';
 import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js';
-import { useLocal, useRooms, useSession, useSync } from '../stores/context.tsx';
+import { useBlocks, useLocal, useRooms, useSession, useSync } from '../stores/context.tsx';
 import { activityOf } from '../stores/rooms.ts';
 import { roomSubtitle, shortTime } from '../lib/format.ts';
 import { createLiveQuery } from '../storage/live.ts';
@@ -23,6 +23,7 @@ export function ChatList() {
   const session = useSession();
   const local = useLocal();
   const sync = useSync();
+  const blocks = useBlocks();
   const navigate = useNavigate();
   const [filter, setFilter] = createSignal('');
   const me = () => session.user()?.id;
@@ -31,13 +32,17 @@ export function ChatList() {
     const q = filter().trim().toLowerCase();
     return q ? rooms.rooms().filter((r) => r.name.toLowerCase().includes(q)) : rooms.rooms();
   });
+  // As in the room (DESIGN §8), a blocked person's group messages stay out of sight: not
+  // in previews, not in search results.
+  const hiddenIn = (roomId: string, authorId: string) =>
+    authorId !== me() && blocks.isBlocked(authorId) && rooms.rooms().find((r) => r.id === roomId)?.kind === 'group';
   const hits = createLiveQuery(
     () => {
       const q = filter().trim();
       const db = local.db();
       return db && q.length >= 2 ? { db, q } : null;
     },
-    (s) => searchMessages(s.db, s.q, undefined, 30),
+    (s) => searchMessages(s.db, s.q, { limit: 30, hide: (m) => hiddenIn(m.roomId, m.authorId) }),
     [] as MessageRow[],
   );
   const roomName = (id: string) => rooms.rooms().find((r) => r.id === id)?.name ?? 'Chat';
@@ -57,6 +62,7 @@ export function ChatList() {
   const subtitle = (room: Room) => {
     const last = room.lastMessage;
     if (!last || last.deleted) return roomSubtitle(room);
+    if (hiddenIn(room.id, last.authorId)) return 'Message from a blocked user';
     // An AI reply (DESIGN §9) never passes for the person's own words, not even in a preview.
     if (last.kind === 'ai') return `AI: ${last.text}`;
     // An image or file without a caption still says what it is.

@@ -215,6 +215,7 @@ export default function RoomView() {
               db={local.db()}
               roomId={r().id}
               authorName={nameOf}
+              hiddenAuthor={hiddenAuthor}
               onPick={(row) => setSearch({ m: row.id })}
             />
             <Show when={dmOther()}>{(o) => <DmBlockButton user={o()} onError={setActionError} />}</Show>

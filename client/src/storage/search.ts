@@ -15,9 +15,17 @@ export function matchesQuery(text: string, query: string): boolean {
   return words.every((w) => t.includes(w));
 }
 
-export async function searchMessages(db: ParleyDb, query: string, roomId?: string, limit = 50): Promise<MessageRow[]> {
+export interface SearchOptions {
+  /** Only this room's messages. */
+  roomId?: string;
+  limit?: number;
+  /** Messages the reader doesn't see (a blocked person's, in groups) are not found either. */
+  hide?(m: MessageRow): boolean;
+}
+
+export async function searchMessages(db: ParleyDb, query: string, { roomId, limit = 50, hide }: SearchOptions = {}): Promise<MessageRow[]> {
   if (!query.trim()) return [];
-  const hit = (m: MessageRow) => !m.deleted && matchesQuery(m.text, query);
+  const hit = (m: MessageRow) => !m.deleted && !hide?.(m) && matchesQuery(m.text, query);
   if (roomId) {
     return db.messages.where('[roomId+sortKey]').between([roomId, Dexie.minKey], [roomId, Dexie.maxKey]).reverse().filter(hit).limit(limit).toArray();
   }

@@ -9,7 +9,14 @@ import { searchMessages } from '../../storage/search.ts';
 import { SearchResults } from './SearchResults.tsx';
 import { IconSearch, IconX } from './icons.tsx';
 
-export function RoomSearch(props: { db: ParleyDb | null; roomId: string; authorName(id: string): string; onPick(row: MessageRow): void }) {
+export function RoomSearch(props: {
+  db: ParleyDb | null;
+  roomId: string;
+  authorName(id: string): string;
+  /** Authors whose messages this room hides (blocked people, in groups). */
+  hiddenAuthor(id: string): boolean;
+  onPick(row: MessageRow): void;
+}) {
   const [open, setOpen] = createSignal(false);
   const [query, setQuery] = createSignal('');
   const results = createLiveQuery(
@@ -17,7 +24,7 @@ export function RoomSearch(props: { db: ParleyDb | null; roomId: string; authorN
       const q = query().trim();
       return open() && props.db && q ? { db: props.db, q, roomId: props.roomId } : null;
     },
-    (s) => searchMessages(s.db, s.q, s.roomId),
+    (s) => searchMessages(s.db, s.q, { roomId: s.roomId, hide: (m) => props.hiddenAuthor(m.authorId) }),
     [] as MessageRow[],
   );
   const close = () => {
