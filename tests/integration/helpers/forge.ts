@@ -61,11 +61,11 @@ export function describeUpdate(update: Uint8Array): { structClients: number[]; d
   };
 }
 
-/** The JSON content of a room or user document's roots. */
+/** The JSON content of a room or user document's roots (an empty root holds nothing: left out). */
 export function contentOf(doc: Y.Doc): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const root of ['messages', 'order', 'receipts', 'reads', 'prefs']) {
-    if (doc.share.has(root)) out[root] = doc.getMap(root).toJSON();
+    if (doc.share.has(root) && doc.getMap(root).size > 0) out[root] = doc.getMap(root).toJSON();
   }
   return out;
 }
