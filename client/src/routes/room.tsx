@@ -6,7 +6,7 @@
  */
 import { useParams, useSearchParams } from '@solidjs/router';
 import { Dexie } from 'dexie';
-import { createEffect, createMemo, createSignal, on, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, on, onCleanup, Show } from 'solid-js';
 import type { RoomId } from '#shared/ids';
 import { ApiError, describeError } from '../api/http.ts';
 import { useBlocks, useLocal, useRooms, useSession, useSync, useUploads } from '../stores/context.tsx';
@@ -45,6 +45,13 @@ export default function RoomView() {
   const me = () => session.user()?.id ?? '';
   const status = createRoomStatus(room, session, sync);
   const [infoFor, setInfoFor] = createSignal<MessageRow | null>(null);
+
+  // The open room's document stays loaded (others are loaded only to apply what arrives).
+  createEffect(() => {
+    const m = sync.manager();
+    const r = room();
+    if (m && r) onCleanup(m.acquire(r.id, r.liveEpoch ?? 0));
+  });
 
   // A room not in the list (a link, or the list still loading) is fetched by itself.
   createEffect(() => {

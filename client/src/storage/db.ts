@@ -120,6 +120,8 @@ export const MetaKey = {
   /** roomId → read seq (max over this user's devices), from the user document. */
   reads: 'reads',
   draft: (roomId: string) => `draft:${roomId}`,
+  /** What the stored copy of a document holds, for catch-up without loading it (docs.ts). */
+  docState: (name: string) => `doc-state:${name}`,
   /** roomId → true once REST history reached the room's first message. */
   historyDone: (roomId: string) => `history-done:${roomId}`,
 } as const;

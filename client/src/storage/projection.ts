@@ -7,8 +7,12 @@ import type * as Y from 'yjs';
 import type { ParleyDb } from './db.ts';
 import { keysChangedIn, rowFromDoc, rowsFromDoc } from './rows.ts';
 
-/** Projects `doc` into `db.messages` now and on every change; returns the detach function. */
-export function projectRoomDoc(db: ParleyDb, doc: Y.Doc, roomId: string, epoch: number): () => void {
+/**
+ * Projects `doc` into `db.messages` on every change, and all of it now unless `full` is
+ * false (a room woken to apply what arrived: its stored rows are already in the table).
+ * Returns the detach function.
+ */
+export function projectRoomDoc(db: ParleyDb, doc: Y.Doc, roomId: string, epoch: number, { full = true }: { full?: boolean } = {}): () => void {
   let dirty = new Set<string>();
   let scheduled = false;
 
@@ -28,7 +32,7 @@ export function projectRoomDoc(db: ParleyDb, doc: Y.Doc, roomId: string, epoch: 
     }
   };
 
-  const all = rowsFromDoc(doc, roomId, epoch);
+  const all = full ? rowsFromDoc(doc, roomId, epoch) : [];
   if (all.length) void db.messages.bulkPut(all).catch(reportWriteError);
   doc.on('afterTransaction', onTx);
   return () => {

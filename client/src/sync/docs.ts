@@ -5,7 +5,28 @@
  */
 import * as Y from 'yjs';
 import { DexieYProvider } from 'y-dexie';
-import type { DocRow, ParleyDb } from '../storage/db.ts';
+import { MetaKey, getMeta, setMeta, type DocRow, type ParleyDb } from '../storage/db.ts';
+
+/**
+ * What the device stored of a document, so that it can be subscribed without loading it
+ * (DESIGN §8): the snapshot (state vector and delete set) of its last release, and whether
+ * it may hold writes made since (it was loaded and not released again).
+ */
+export interface DocState {
+  snapshot: Y.Snapshot;
+  dirty: boolean;
+}
+
+export async function readDocState(db: ParleyDb, name: string): Promise<DocState> {
+  const v = await getMeta<{ snapshot: Uint8Array; dirty: boolean }>(db, MetaKey.docState(name));
+  // Never stored (a document from before, or new): claim nothing, so the server sends all.
+  if (!v) return { snapshot: Y.emptySnapshot, dirty: (await db.docs.get(name)) !== undefined };
+  return { snapshot: Y.decodeSnapshot(v.snapshot), dirty: v.dirty };
+}
+
+export async function writeDocState(db: ParleyDb, name: string, state: DocState): Promise<void> {
+  await setMeta(db, MetaKey.docState(name), { snapshot: Y.encodeSnapshot(state.snapshot), dirty: state.dirty });
+}
 
 /** Loads (creating when new) the persisted document `name`. */
 export async function loadDoc(db: ParleyDb, name: string): Promise<Y.Doc> {
@@ -34,6 +55,7 @@ export async function wipeDoc(db: ParleyDb, name: string, doc?: Y.Doc): Promise<
   doc?.destroy();
   // y-dexie keeps a column's updates in a table of its own, keyed by the row's key (`k`).
   await db.table(UPDATES_TABLE).where({ k: name }).delete();
+  await db.meta.delete(MetaKey.docState(name));
 }
 
 /** The table where y-dexie stores the updates of the `docs.doc` column. */

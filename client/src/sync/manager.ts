@@ -1,27 +1,27 @@
 /**
  * The sync connection manager (DESIGN §4, §8): one multiplexed `/sync` connection (the
  * shared SyncClient) for every room document and the private user document. Tokens come
- * fresh from the session before each connect; a fatal close signs the device out. Each
- * room's live-epoch document is loaded from IndexedDB, projected into the `messages`
- * table and kept subscribed, so catch-up of every room is one round trip.
+ * fresh from the session before each connect; a fatal close signs the device out. Every
+ * room's live-epoch document is subscribed dormant, from the snapshot stored at its last
+ * release, so catch-up of every room is one round trip without loading any of them. A
+ * room is loaded when something new arrives for it (its changes are projected into the
+ * `messages` table, its delivered watermark written once per catch-up) and released again
+ * once idle; only the rooms on screen ({@link SyncManager.acquire}) stay loaded.
  *
- * Each loaded room also carries an awareness (typing) and writes this device's delivered
- * watermark as `seq`s arrive; read positions go into the user document, throttled.
- *
- * Simplification, on purpose for now: every room document of the user stays loaded (not
- * only those on screen); releasing background rooms after catch-up is left for later.
+ * A loaded room also carries an awareness (typing); read positions go into the user
+ * document, throttled.
  */
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
-import { SyncClient, type ConnectionState } from '#shared/sync/client';
+import { SyncClient, type ConnectionState, type DormantDocHost } from '#shared/sync/client';
 import { SyncErrorCode, type ServerControl } from '#shared/protocol/control';
 import { markDelivered } from '#shared/room-doc/ops';
 import { parseDocName, roomDocName, userDocName } from '#shared/room-doc/names';
 import { markRead, readPositions, readsMap } from '#shared/room-doc/user-doc';
 import { MetaKey, getMeta, setMeta, type ParleyDb } from '../storage/db.ts';
 import { projectRoomDoc } from '../storage/projection.ts';
-import { loadDoc, releaseDoc } from './docs.ts';
-import { needsResync, resyncRoom, retireEpoch, staleEpochs, type RecoveryHost } from './recovery.ts';
+import { loadDoc, readDocState, releaseDoc, writeDocState } from './docs.ts';
+import { needsResync, resyncRoom, retireEpoch, staleEpochs, type RecoveryHost, type RoomCopy } from './recovery.ts';
 import { refetchChanged } from '../storage/changed.ts';
 import type { Http } from '../api/http.ts';
 import { ThrottledWatermark, watchHighestSeq } from './watermarks.ts';
@@ -48,18 +48,26 @@ export interface SyncManagerOptions {
   http?: Http;
 }
 
+/** One epoch's document of a room, subscribed dormant and loaded while needed. */
 interface LoadedRoom {
   epoch: number;
   name: string;
-  doc: Promise<Y.Doc>;
+  /** The document, loaded (woken) for the caller; it stays loaded a while after. */
+  readonly doc: Promise<Y.Doc>;
+  /** Subscribed once its stored state has been read; replaced while a resync wipes it. */
+  ready: Promise<void>;
   detach?: () => void;
   /** Typing of this room (ephemeral; no local state until the user types). */
   awareness?: Awareness;
+  /** Held loaded while the room is on screen. */
+  unhold?: () => void;
 }
 
 export class SyncManager {
   readonly client: SyncClient;
   private readonly rooms = new Map<string, LoadedRoom>();
+  /** Rooms on screen (a count per room): their documents stay loaded. */
+  private readonly onScreen = new Map<string, number>();
   private userDocP: Promise<Y.Doc> | undefined;
   private epochs: Record<string, number> = {};
   private clockOffset = 0;
@@ -125,6 +133,32 @@ export class SyncManager {
     return this.ensureRoom(roomId, Math.max(liveEpoch, this.epochs[roomId] ?? 0)).doc;
   }
 
+  /**
+   * The room is on screen: its document stays loaded (projection, receipts, typing) until
+   * the returned function is called.
+   */
+  acquire(roomId: string, liveEpoch = 0): () => void {
+    this.onScreen.set(roomId, (this.onScreen.get(roomId) ?? 0) + 1);
+    const entry = this.ensureRoom(roomId, Math.max(liveEpoch, this.epochs[roomId] ?? 0));
+    this.hold(entry);
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      const n = (this.onScreen.get(roomId) ?? 1) - 1;
+      if (n > 0) return void this.onScreen.set(roomId, n);
+      this.onScreen.delete(roomId);
+      const current = this.rooms.get(roomId);
+      current?.unhold?.();
+      if (current) current.unhold = undefined;
+    };
+  }
+
+  /** Names of the room documents loaded now (tests and debugging). */
+  loadedRooms(): string[] {
+    return this.client.loadedDormant();
+  }
+
   /** A room's awareness (typing), once its document is loaded. */
   awareness(roomId: string): Awareness | undefined {
     return this.rooms.get(roomId)?.awareness;
@@ -161,30 +195,84 @@ export class SyncManager {
     window.removeEventListener('online', this.wake);
     document.removeEventListener('visibilitychange', this.wake);
     for (const w of this.reads.values()) w.flush();
-    this.client.disconnect();
     for (const id of [...this.rooms.keys()]) this.dropRoom(id);
+    this.client.disconnect();
     void this.userDocP?.then((d) => releaseDoc(d));
   }
 
   private ensureRoom(roomId: string, epoch: number): LoadedRoom {
     const current = this.rooms.get(roomId);
     if (current && current.epoch >= epoch) return current;
-    const name = roomDocName(roomId, epoch);
-    const entry: LoadedRoom = { epoch, name, doc: loadDoc(this.opts.db, name) };
+    const entry = this.subscribeRoom(roomId, epoch);
     this.rooms.set(roomId, entry);
+    if (this.onScreen.has(roomId)) this.hold(entry);
     // The old epoch was sealed: its pending entries move here (DESIGN §3).
     if (current) this.retire(roomId, current);
     else void staleEpochs(this.opts.db, roomId, this.opts.userId, epoch).then((es) => es.forEach((e) => this.retire(roomId, this.staleCopy(roomId, e))));
-    void entry.doc.then((doc) => {
-      if (this.disposed || this.rooms.get(roomId) !== entry) return;
-      this.attach(roomId, entry, doc);
-    });
     return entry;
   }
 
-  /** Projects a room's document, tracks its receipts and typing, and subscribes it. */
-  private attach(roomId: string, entry: LoadedRoom, doc: Y.Doc): void {
-    const unproject = projectRoomDoc(this.opts.db, doc, roomId, entry.epoch);
+  /** A room epoch's document, subscribed dormant once its stored state is read. */
+  private subscribeRoom(roomId: string, epoch: number): LoadedRoom {
+    const name = roomDocName(roomId, epoch);
+    const client = this.client;
+    const entry: LoadedRoom = {
+      epoch,
+      name,
+      ready: Promise.resolve(),
+      get doc() {
+        return this.ready.then(() => client.wake(name));
+      },
+    };
+    entry.ready = this.subscribeDormant(roomId, entry);
+    return entry;
+  }
+
+  /** Adds the room's document to the connection, loaded only while needed. */
+  private async subscribeDormant(roomId: string, entry: LoadedRoom): Promise<void> {
+    const { db } = this.opts;
+    const { name } = entry;
+    const state = await readDocState(db, name);
+    if (this.disposed) return;
+    const host: DormantDocHost = {
+      ...state,
+      load: async () => {
+        // Writes may follow: until the next release, the stored snapshot may fall behind.
+        await writeDocState(db, name, { snapshot: host.snapshot, dirty: true });
+        const doc = await loadDoc(db, name);
+        // On screen, a full pass (rows may be missing); woken, only what changes.
+        this.attach(roomId, entry, doc, this.onScreen.has(roomId));
+        return { doc, awareness: entry.awareness };
+      },
+      release: ({ doc }, snapshot, acked) => {
+        const before = Y.encodeStateVector(doc);
+        this.detach(entry);
+        // A watermark flushed just now is not sent: the stored copy holds more than the snapshot.
+        host.dirty = !acked || !equalBytes(before, Y.encodeStateVector(doc));
+        void writeDocState(db, name, { snapshot, dirty: host.dirty }).catch(() => {});
+        releaseDoc(doc);
+      },
+    };
+    this.client.addDormantDoc(name, host);
+  }
+
+  /** Keeps a room's document loaded while it is on screen. */
+  private hold(entry: LoadedRoom): void {
+    if (entry.unhold) return;
+    let unhold: (() => void) | undefined;
+    let dropped = false;
+    entry.unhold = () => {
+      dropped = true;
+      unhold?.();
+    };
+    void entry.ready.then(() => {
+      if (!dropped) unhold = this.client.hold(entry.name);
+    });
+  }
+
+  /** Projects a room's document, tracks its receipts and typing. */
+  private attach(roomId: string, entry: LoadedRoom, doc: Y.Doc, full = true): void {
+    const unproject = projectRoomDoc(this.opts.db, doc, roomId, entry.epoch, { full });
     const undeliver = this.trackDelivered(doc);
     entry.detach = () => {
       unproject();
@@ -192,7 +280,6 @@ export class SyncManager {
     };
     entry.awareness = new Awareness(doc);
     entry.awareness.setLocalState(null);
-    this.client.addDoc(entry.name, doc, entry.awareness);
   }
 
   /** Stops projecting and tracking a copy (its subscription is left to the caller). */
@@ -203,14 +290,17 @@ export class SyncManager {
     entry.awareness = undefined;
   }
 
-  private staleCopy(roomId: string, epoch: number): LoadedRoom {
+  /** A sealed epoch's document with pending entries, loaded for the move (no dormant subscription). */
+  private staleCopy(roomId: string, epoch: number): RoomCopy {
     const name = roomDocName(roomId, epoch);
     return { epoch, name, doc: loadDoc(this.opts.db, name) };
   }
 
   /** Hands a sealed epoch's copy to the move of its pending entries, once per document. */
-  private retire(roomId: string, old: LoadedRoom): void {
-    void old.doc.then(() => this.detach(old));
+  private retire(roomId: string, old: RoomCopy & Partial<LoadedRoom>): void {
+    old.unhold?.();
+    // Loaded for the move: projected no more (what the sealed epoch gets now comes as `changed`).
+    void old.doc.then(() => old.ready && this.detach(old as LoadedRoom)).catch(() => {});
     if (this.retiring.has(old.name)) return;
     this.retiring.add(old.name);
     void retireEpoch(this.recovery, roomId, old, () => this.rooms.get(roomId))
@@ -232,9 +322,14 @@ export class SyncManager {
     if (!(await needsResync(this.recovery, entry, m.code))) return;
     await resyncRoom(this.recovery, ref.roomId, entry, m.code, {
       detach: () => this.detach(entry),
-      attach: (doc) => {
-        if (this.rooms.get(ref.roomId) === entry) this.attach(ref.roomId, entry, doc);
+      resubscribe: (wiped) => {
+        const held = !!entry.unhold;
+        entry.unhold?.();
+        entry.unhold = undefined;
+        entry.ready = wiped.then(() => this.subscribeDormant(ref.roomId, entry));
+        if (held) this.hold(entry);
       },
+      current: () => this.rooms.get(ref.roomId) === entry,
     });
   }
 
@@ -242,12 +337,13 @@ export class SyncManager {
     const entry = this.rooms.get(roomId);
     if (!entry) return;
     this.rooms.delete(roomId);
-    this.client.removeDoc(entry.name);
-    void entry.doc.then((doc) => {
-      entry.detach?.();
-      entry.awareness?.destroy();
-      releaseDoc(doc);
-    });
+    entry.unhold?.();
+    const doc = this.client.removeDoc(entry.name);
+    if (!doc) return;
+    this.detach(entry);
+    // Its writes may not be acked: the next subscription answers from the loaded copy.
+    void writeDocState(this.opts.db, entry.name, { snapshot: Y.snapshot(doc), dirty: true }).catch(() => {});
+    releaseDoc(doc);
   }
 
   /**
@@ -316,4 +412,8 @@ export class SyncManager {
         break;
     }
   }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -18,7 +18,7 @@ import { SyncErrorCode } from '#shared/protocol/control';
 import type { ParleyDb, MessageRow } from '../storage/db.ts';
 import { rowFromDoc, rowsFromDoc } from '../storage/rows.ts';
 import { sortKeyAfterSeq } from '../storage/sort-key.ts';
-import { loadDoc, wipeDoc } from './docs.ts';
+import { wipeDoc } from './docs.ts';
 import { copyEntries, maxSeq, ownPendingEntries, refusedEntries } from './pending.ts';
 
 /** What the recovery paths need from the manager. */
@@ -30,19 +30,22 @@ export interface RecoveryHost {
   alive(): boolean;
 }
 
-/** A room's loaded live document, as the manager keeps it. */
+/** One epoch's copy of a room document, as the manager keeps it. */
 export interface RoomCopy {
   epoch: number;
   name: string;
-  doc: Promise<Y.Doc>;
+  /** The document, loaded for the caller (a dormant one stays loaded only a while). */
+  readonly doc: Promise<Y.Doc>;
 }
 
 /** What the manager does to start and stop following one copy of a room document. */
 export interface CopyHooks {
   /** Stops projecting and tracking the copy (not the sync subscription). */
   detach(): void;
-  /** Projects and tracks `doc` and adds it to the sync connection. */
-  attach(doc: Y.Doc): void;
+  /** Subscribes the copy again once `wiped` settles (`doc` waits for that meanwhile). */
+  resubscribe(wiped: Promise<void>): void;
+  /** False once the room follows another copy (a new epoch, the room dropped). */
+  current(): boolean;
 }
 
 interface RecoveryState {
@@ -83,20 +86,25 @@ export async function untilSynced(host: RecoveryHost, name: string, wanted: () =
 export async function retireEpoch(host: RecoveryHost, roomId: string, old: RoomCopy, live: () => RoomCopy | undefined): Promise<void> {
   const doc = await old.doc;
   if (!host.alive()) return;
-  if (ownPendingEntries(doc, host.userId).length > 0) {
-    // Only the server's copy tells which of them it took before sealing.
-    host.client.addDoc(old.name, doc);
-    if (!(await untilSynced(host, old.name))) return;
-    // Those it took now have their seq: the rows say so before the copy goes.
-    await host.db.messages.bulkPut(rowsFromDoc(doc, roomId, old.epoch));
-    const pending = ownPendingEntries(doc, host.userId);
-    const target = live();
-    if (pending.length && target) {
-      const liveDoc = await target.doc;
-      // After its own catch-up, so the moved entries depend on nothing the server lacks.
-      if (!(await untilSynced(host, target.name, () => live() === target))) return;
-      copyEntries(liveDoc, pending);
+  // A dormant copy stays loaded for the move.
+  const unhold = host.client.hold(old.name);
+  try {
+    if (ownPendingEntries(doc, host.userId).length > 0) {
+      // Only the server's copy tells which of them it took before sealing.
+      host.client.addDoc(old.name, doc);
+      if (!(await untilSynced(host, old.name))) return;
+      // Those it took now have their seq: the rows say so before the copy goes.
+      await host.db.messages.bulkPut(rowsFromDoc(doc, roomId, old.epoch));
+      const pending = ownPendingEntries(doc, host.userId);
+      const target = live();
+      if (pending.length && target) {
+        // After its own catch-up, so the moved entries depend on nothing the server lacks.
+        if (!(await untilSynced(host, target.name, () => live() === target))) return;
+        copyEntries(await target.doc, pending);
+      }
     }
+  } finally {
+    unhold();
   }
   host.client.removeDoc(old.name);
   await wipeDoc(host.db, old.name, doc);
@@ -116,7 +124,7 @@ export async function needsResync(host: RecoveryHost, room: RoomCopy, code: stri
 
 /**
  * Drops the local copy of a room's live document and syncs it again under a fresh
- * clientID. `room.doc` points at the new copy at once (writes made meanwhile go there);
+ * clientID. `room.doc` waits for the new copy at once (writes made meanwhile go there);
  * the returned promise settles when the refused entries are dealt with.
  */
 export async function resyncRoom(host: RecoveryHost, roomId: string, room: RoomCopy, code: string, hooks: CopyHooks): Promise<void> {
@@ -129,16 +137,12 @@ export async function resyncRoom(host: RecoveryHost, roomId: string, room: RoomC
   const oldRows = new Map(pending.map((p) => [p.key, rowFromDoc(old, roomId, room.epoch, p.key)]));
   host.client.removeDoc(room.name);
   hooks.detach();
-  const fresh = (async () => {
-    await wipeDoc(host.db, room.name, old);
-    const doc = await loadDoc(host.db, room.name);
-    if (host.alive()) hooks.attach(doc);
-    return doc;
-  })();
-  room.doc = fresh;
+  const wiped = wipeDoc(host.db, room.name, old);
+  hooks.resubscribe(wiped);
   try {
-    const doc = await fresh;
-    if (!(await untilSynced(host, room.name, () => room.doc === fresh))) return;
+    await wiped;
+    if (!(await untilSynced(host, room.name, hooks.current))) return;
+    const doc = await room.doc;
     const refused = refusedEntries(pending, doc);
     const again = code === SyncErrorCode.rejected ? refused.filter((p) => !state.rewritten.has(p.key)) : [];
     for (const k of copyEntries(doc, again)) state.rewritten.add(k);
