@@ -4,10 +4,11 @@
  */
 import { Route, Router, type RouteSectionProps } from '@solidjs/router';
 import { createEffect, ErrorBoundary, lazy, Match, Switch } from 'solid-js';
-import { StoresProvider, useRooms, useSession } from './stores/context.tsx';
+import { StoresProvider, useRooms, useSession, useTab } from './stores/context.tsx';
 import { AppShell } from './components/AppShell.tsx';
 import { UpdatePrompt } from './components/UpdatePrompt.tsx';
 import { AppBadge } from './components/AppBadge.tsx';
+import { OtherTab } from './components/OtherTab.tsx';
 import ChatsHome from './routes/chats.tsx';
 import NotFound from './routes/not-found.tsx';
 
@@ -34,24 +35,38 @@ function Root(props: RouteSectionProps) {
   );
 }
 
-/** Nothing is routed until the session knows whether a login can be restored. */
+/**
+ * Nothing is routed until the session knows whether a login can be restored, nor while
+ * another tab is the active Parley for the user: this tab then shows no screen that could
+ * write (DESIGN §8, one writing tab).
+ */
 function StartGate(props: { children: RouteSectionProps['children'] }) {
   const session = useSession();
   const rooms = useRooms();
+  const tab = useTab();
+  const signedIn = () => session.status() === 'signed-in';
   // The room screen is fetched once the list has painted, so a tap on a chat finds it ready.
   createEffect(() => {
     if (rooms.loaded()) requestAnimationFrame(() => setTimeout(() => void loadRoom(), 0));
   });
   return (
     <Switch>
-      <Match when={session.status() === 'starting'}>
-        <div class="splash" role="status">
-          <span class="brand">Parley</span>
-          <span class="sr-only">Loading</span>
-        </div>
+      <Match when={session.status() === 'starting'}><Splash /></Match>
+      <Match when={signedIn() && (tab.state() === 'elsewhere' || tab.state() === 'claiming')}>
+        <OtherTab />
       </Match>
+      <Match when={signedIn() && !tab.active()}><Splash /></Match>
       <Match when={true}>{props.children}</Match>
     </Switch>
+  );
+}
+
+function Splash() {
+  return (
+    <div class="splash" role="status">
+      <span class="brand">Parley</span>
+      <span class="sr-only">Loading</span>
+    </div>
   );
 }
 

@@ -6,6 +6,7 @@ import { createLocalStore, type LocalStore } from './local.ts';
 import { createSyncStore, type SyncStore } from './sync.ts';
 import { createUploadsStore, type UploadsStore } from './uploads.ts';
 import { createBlocksStore, type BlocksStore } from './blocks.ts';
+import { createTabLock, type TabLock } from './tab-lock.ts';
 
 interface Stores {
   session: SessionStore;
@@ -14,6 +15,7 @@ interface Stores {
   sync: SyncStore;
   uploads: UploadsStore;
   blocks: BlocksStore;
+  tab: TabLock;
 }
 
 const StoresContext = createContext<Stores>();
@@ -22,12 +24,13 @@ export function StoresProvider(props: ParentProps) {
   const session = createSessionStore();
   const local = createLocalStore(session);
   const rooms = createRoomsStore(session, local);
-  const sync = createSyncStore(session, local, rooms);
-  const uploads = createUploadsStore(session, local, rooms, sync);
+  const tab = createTabLock(() => session.user()?.id);
+  const sync = createSyncStore(session, local, rooms, tab);
+  const uploads = createUploadsStore(session, local, rooms, sync, tab);
   const blocks = createBlocksStore(session, local);
   void session.start();
   onCleanup(() => session.dispose());
-  return <StoresContext.Provider value={{ session, rooms, local, sync, uploads, blocks }}>{props.children}</StoresContext.Provider>;
+  return <StoresContext.Provider value={{ session, rooms, local, sync, uploads, blocks, tab }}>{props.children}</StoresContext.Provider>;
 }
 
 function useStores(): Stores {
@@ -42,3 +45,4 @@ export const useLocal = (): LocalStore => useStores().local;
 export const useSync = (): SyncStore => useStores().sync;
 export const useUploads = (): UploadsStore => useStores().uploads;
 export const useBlocks = (): BlocksStore => useStores().blocks;
+export const useTab = (): TabLock => useStores().tab;

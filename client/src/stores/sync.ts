@@ -11,6 +11,7 @@ import { getMeta, MetaKey, setMeta } from '../storage/db.ts';
 import type { SessionStore } from './session.ts';
 import type { LocalStore } from './local.ts';
 import type { RoomsStore } from './rooms.ts';
+import type { TabLock } from './tab-lock.ts';
 import { createPresenceStore, type PresenceStore } from './presence.ts';
 
 export interface SyncStore {
@@ -25,7 +26,7 @@ export interface SyncStore {
   config: Accessor<PublicConfig | null>;
 }
 
-export function createSyncStore(session: SessionStore, local: LocalStore, rooms: RoomsStore): SyncStore {
+export function createSyncStore(session: SessionStore, local: LocalStore, rooms: RoomsStore, tab: TabLock): SyncStore {
   const [manager, setManager] = createSignal<SyncManager | null>(null);
   const [state, setState] = createSignal<ConnectionState>('offline');
   const presence = createPresenceStore();
@@ -33,11 +34,12 @@ export function createSyncStore(session: SessionStore, local: LocalStore, rooms:
   const [config, setConfig] = createSignal<PublicConfig | null>(null);
 
   // Keyed by the user's id: a refreshed profile (a new `Me` object) keeps the same manager.
+  // Only the active tab syncs (DESIGN §8, one writing tab).
   const userId = createMemo(() => session.user()?.id);
   createEffect(() => {
     const db = local.db();
     const me = userId();
-    if (!db || !me) return;
+    if (!db || !me || !tab.active()) return;
     const m = new SyncManager({
       db,
       userId: me,

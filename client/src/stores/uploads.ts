@@ -21,6 +21,7 @@ import type { SessionStore } from './session.ts';
 import type { LocalStore } from './local.ts';
 import type { RoomsStore } from './rooms.ts';
 import type { SyncStore } from './sync.ts';
+import type { TabLock } from './tab-lock.ts';
 
 export interface SendFilesInput {
   roomId: string;
@@ -45,7 +46,7 @@ export interface UploadsStore {
   ready: Accessor<boolean>;
 }
 
-export function createUploadsStore(session: SessionStore, local: LocalStore, rooms: RoomsStore, sync: SyncStore): UploadsStore {
+export function createUploadsStore(session: SessionStore, local: LocalStore, rooms: RoomsStore, sync: SyncStore, tab: TabLock): UploadsStore {
   const [statuses, setStatuses] = createSignal<ReadonlyMap<string, UploadStatus>>(new Map());
   const [queue, setQueue] = createSignal<UploadQueue | null>(null);
   const localUrls = new Map<string, string>();
@@ -54,7 +55,8 @@ export function createUploadsStore(session: SessionStore, local: LocalStore, roo
   createEffect(() => {
     const db = local.db();
     const userId = session.user()?.id;
-    if (!db || !userId) return;
+    // The active tab alone uploads (another would send the same pending files again).
+    if (!db || !userId || !tab.active()) return;
     const q = new UploadQueue({
       store: createDexieUploadStore(db),
       upload: createXhrUploader(() => session.freshToken(), () => sync.config()?.limits.maxUploadBytes ?? null),

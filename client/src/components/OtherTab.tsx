@@ -1,0 +1,32 @@
+/**
+ * Shown instead of the app while another tab of this browser is the active Parley for the
+ * user (DESIGN §8, one writing tab): "Use here" moves Parley to this tab.
+ */
+import { Show } from 'solid-js';
+import { useTab } from '../stores/context.tsx';
+import { IconBubble } from './icons.tsx';
+
+export function OtherTab() {
+  const tab = useTab();
+  const claiming = () => tab.state() === 'claiming';
+  return (
+    <main class="auth-page">
+      <div class="auth-card other-tab">
+        <div class="auth-brand">
+          <span class="auth-logo">
+            <IconBubble />
+          </span>
+          <p class="brand">Parley</p>
+        </div>
+        <h1>Parley is open in another tab</h1>
+        <p class="muted">Parley works in one tab at a time, so your chats stay in step. Use it here and the other tab pauses.</p>
+        <button type="button" class="btn btn-primary btn-block" disabled={claiming()} onClick={() => tab.useHere()}>
+          Use here
+        </button>
+        <p class="other-tab-status muted" role="status">
+          <Show when={claiming()}>Waiting for the other tab to let go…</Show>
+        </p>
+      </div>
+    </main>
+  );
+}
