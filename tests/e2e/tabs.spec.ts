@@ -2,10 +2,12 @@
  * One writing tab per user (DESIGN §8, Web Locks): a second tab of the same browser
  * profile shows "Parley is open in another tab" and opens no sync connection; "Use here"
  * moves Parley to it and the first tab pauses; closing the active tab hands the lock to no
- * one silently, so the next tab that opens is the active one.
+ * one silently, so the next tab that opens is the active one; logging out in one tab logs
+ * out all.
  */
 import { test, expect, type BrowserContext, type Page, type WebSocket } from '@playwright/test';
 import { startChildServer, type ChildServer } from './helpers/server.ts';
+import { logoutViaUi } from './helpers/ui.ts';
 import { CHAT_SERVER_ENV, createDm, loginContext, messageArticle, openRoom, recordConsole, registerAccount, send, signedInPage } from './helpers/chat.ts';
 
 let server: ChildServer;
@@ -85,6 +87,11 @@ test('a second tab waits for "Use here", then takes over and the first tab pause
     await send(first.page, 'back in the first tab');
     await expect(messageArticle(b.page, 'back in the first tab')).toBeVisible();
     expect(first.sockets).toHaveLength(2);
+
+    // Logging out in the active tab logs out the paused one too.
+    await logoutViaUi(first.page);
+    await expect(third.page.getByRole('heading', { name: 'Log in' })).toBeVisible();
+    await expect(otherTabHeading(third.page)).toHaveCount(0);
   } catch (e) {
     for (const log of logs) log.dump();
     throw e;
