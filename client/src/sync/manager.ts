@@ -233,7 +233,9 @@ export class SyncManager {
     const { db } = this.opts;
     const { name } = entry;
     const state = await readDocState(db, name);
-    if (this.disposed) return;
+    // Dropped (left the room) while the state was read: nothing to follow. A copy being
+    // retired (a newer epoch came) is still subscribed: its pending entries must move.
+    if (this.disposed || !this.rooms.has(roomId)) return;
     const host: DormantDocHost = {
       ...state,
       load: async () => {
