@@ -15,8 +15,9 @@
 import { createEffect, createMemo, createSignal, on, onCleanup, type Accessor } from 'solid-js';
 
 /**
- * `checking`: asking for the lock at start; `elsewhere`: another tab has it (or had it
- * and nobody claimed it since); `claiming`: "Use here" was clicked, waiting for the lock.
+ * `idle`: nobody signed in; `checking`: asking for the lock at start; `elsewhere`: another
+ * tab has it (or had it, and nobody claimed it since); `claiming`: "Use here" was clicked,
+ * waiting for the lock.
  */
 export type TabState = 'idle' | 'checking' | 'active' | 'elsewhere' | 'claiming';
 
@@ -137,9 +138,9 @@ export function createTabLock(userId: Accessor<string | undefined>, deps: TabLoc
 
   if (locks) {
     // By value: a refreshed profile of the same user keeps the lock (and the app mounted).
-    const user = createMemo(userId);
+    const signedIn = createMemo(userId);
     createEffect(
-      on(user, (user) => {
+      on(signedIn, (user) => {
         drop();
         if (user) acquire(user, readMark() === user ? 'resume' : 'check');
         else {
