@@ -47,10 +47,14 @@ export default function RoomView() {
   const [infoFor, setInfoFor] = createSignal<MessageRow | null>(null);
 
   // The open room's document stays loaded (others are loaded only to apply what arrives).
+  // Keyed by id and epoch: the room object is replaced on every message, and re-holding
+  // the document each time would be churn for nothing.
+  const heldId = createMemo(() => room()?.id);
+  const heldEpoch = createMemo(() => room()?.liveEpoch ?? 0);
   createEffect(() => {
     const m = sync.manager();
-    const r = room();
-    if (m && r) onCleanup(m.acquire(r.id, r.liveEpoch ?? 0));
+    const id = heldId();
+    if (m && id) onCleanup(m.acquire(id, heldEpoch()));
   });
 
   // A room not in the list (a link, or the list still loading) is fetched by itself.

@@ -25,9 +25,13 @@ export function StoresProvider(props: ParentProps) {
   const local = createLocalStore(session);
   const rooms = createRoomsStore(session, local);
   const tab = createTabLock(() => session.user()?.id);
-  const sync = createSyncStore(session, local, rooms, tab);
-  const uploads = createUploadsStore(session, local, rooms, sync, tab);
   const blocks = createBlocksStore(session, local);
+  // A change made on another device shows here at once (the server's `account` control).
+  const sync = createSyncStore(session, local, rooms, tab, (what) => {
+    if (what === 'blocks') void blocks.refresh().catch(() => {});
+    else void session.api.me().then(session.setUser, () => {});
+  });
+  const uploads = createUploadsStore(session, local, rooms, sync, tab);
   void session.start();
   onCleanup(() => session.dispose());
   return <StoresContext.Provider value={{ session, rooms, local, sync, uploads, blocks, tab }}>{props.children}</StoresContext.Provider>;

@@ -26,7 +26,17 @@ export interface SyncStore {
   config: Accessor<PublicConfig | null>;
 }
 
-export function createSyncStore(session: SessionStore, local: LocalStore, rooms: RoomsStore, tab: TabLock): SyncStore {
+/**
+ * `onAccountChanged`: the server says the user's profile or block list changed (on this
+ * device or another): the owner refetches it.
+ */
+export function createSyncStore(
+  session: SessionStore,
+  local: LocalStore,
+  rooms: RoomsStore,
+  tab: TabLock,
+  onAccountChanged: (what: 'profile' | 'blocks') => void = () => {},
+): SyncStore {
   const [manager, setManager] = createSignal<SyncManager | null>(null);
   const [state, setState] = createSignal<ConnectionState>('offline');
   const presence = createPresenceStore();
@@ -52,6 +62,7 @@ export function createSyncStore(session: SessionStore, local: LocalStore, rooms:
       onRoomsChanged: () => void rooms.reload(),
       onPresence: (msg) => presence.apply(msg),
       onReceipts: (roomId, r) => setReads((prev) => new Map(prev).set(roomId, r)),
+      onAccountChanged,
       onFatal: () => session.expire(),
       http: session.http,
     });
@@ -73,7 +84,7 @@ export function createSyncStore(session: SessionStore, local: LocalStore, rooms:
     });
   });
 
-  // Every room in the list gets its document loaded and subscribed.
+  // Every room in the list is subscribed; only those on screen stay loaded (the manager decides).
   createEffect(() => {
     const m = manager();
     if (!m || !rooms.loaded()) return;

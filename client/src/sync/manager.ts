@@ -40,6 +40,8 @@ export interface SyncManagerOptions {
   onPresence: (msg: PresenceControl) => void;
   /** A `receipts` control: the read positions of a room's members this user may see. */
   onReceipts?: (roomId: string, reads: Record<string, number>) => void;
+  /** An `account` control: the user's profile or block list changed (maybe on another device). */
+  onAccountChanged?: (what: 'profile' | 'blocks') => void;
   /** This device's id (the session id) while the server has not said it yet. */
   getDeviceId?: () => string | null;
   /** The server refused the session (bad token, revoked): sign out, no retry. */
@@ -392,6 +394,9 @@ export class SyncManager {
         break;
       case 'rooms':
         this.opts.onRoomsChanged();
+        break;
+      case 'account':
+        this.opts.onAccountChanged?.(m.what);
         break;
       case 'epoch':
         this.epochs[m.roomId] = m.live;
