@@ -6,25 +6,35 @@ import { ACTIVE_KEY, createTabLock, lockName, type TabChannel, type TabLock, typ
 // @ts-expect-error the browser build has no declaration file of its own (same API as solid-js)
 vi.mock('solid-js', () => import('solid-js/dist/solid.js'));
 
-/** An in-memory LockManager: exclusive locks, `ifAvailable`, waiting in order, `signal`. */
+/** An in-memory LockManager: exclusive locks, `ifAvailable`, waiting in order, `signal`, `steal`. */
 function fakeLocks() {
-  const held = new Set<string>();
+  /** The holder of each lock, and how to fail its request when the lock is stolen. */
+  const holders = new Map<string, { reject(e: unknown): void }>();
   const queues = new Map<string, Array<() => void>>();
   const queue = (name: string) => queues.get(name) ?? queues.set(name, []).get(name)!;
 
   function grant(name: string, cb: LockGrantedCallback<unknown>): Promise<unknown> {
-    held.add(name);
-    return Promise.resolve()
-      .then(() => cb({ name, mode: 'exclusive' }))
-      .finally(() => {
-        held.delete(name);
-        queue(name).shift()?.();
-      });
+    return new Promise((resolve, reject) => {
+      const holder = { reject };
+      holders.set(name, holder);
+      void Promise.resolve()
+        .then(() => cb({ name, mode: 'exclusive' }))
+        .then(resolve, reject)
+        .finally(() => {
+          if (holders.get(name) !== holder) return;
+          holders.delete(name);
+          queue(name).shift()?.();
+        });
+    });
   }
 
   const locks = {
     request(name: string, options: LockOptions, cb: LockGrantedCallback<unknown>): Promise<unknown> {
-      if (!held.has(name) && queue(name).length === 0) return grant(name, cb);
+      if (options.steal) {
+        holders.get(name)?.reject(new DOMException('stolen', 'AbortError'));
+        return grant(name, cb);
+      }
+      if (!holders.has(name) && queue(name).length === 0) return grant(name, cb);
       if (options.ifAvailable) return Promise.resolve().then(() => cb(null));
       return new Promise((resolve, reject) => {
         const entry = () => void grant(name, cb).then(resolve, reject);
@@ -39,7 +49,7 @@ function fakeLocks() {
     },
     query: () => Promise.resolve({ held: [], pending: [] }),
   } as unknown as LockManager;
-  return { locks, isHeld: (name: string) => held.has(name) };
+  return { locks, isHeld: (name: string) => holders.has(name) };
 }
 
 /** BroadcastChannel between the fake tabs: everyone but the sender, asynchronously. */
@@ -77,12 +87,14 @@ afterEach(() => {
 function world() {
   const { locks, isHeld } = fakeLocks();
   const channel = fakeBus();
-  function open(user: string | undefined = 'u1', storage = memoryStorage()): Tab {
+  function open(user: string | undefined = 'u1', storage = memoryStorage(), opts: { deaf?: boolean } = {}): Tab {
     return createRoot((dispose) => {
       roots.push(dispose);
       // Not deduplicated, like a profile signal that gets a new object for the same user.
       const [userId, setUser] = createSignal(user, { equals: false });
-      const lock = createTabLock(userId, { locks, channel: channel(), storage });
+      // A deaf tab (frozen, hung) gets no channel messages.
+      const ch = channel();
+      const lock = createTabLock(userId, { locks, channel: opts.deaf ? { ...ch, onmessage: null, close() {} } : ch, storage });
       return { lock, setUser, close: dispose };
     });
   }
@@ -212,6 +224,27 @@ describe('createTabLock', () => {
       vi.useRealTimers();
     }
     expect(a.lock.state()).toBe('elsewhere');
+  });
+
+  it('"Use here" takes the lock from an active tab that does not step down', async () => {
+    vi.useFakeTimers();
+    try {
+      const { open } = world();
+      const a = open('u1', memoryStorage(), { deaf: true });
+      await vi.advanceTimersByTimeAsync(0);
+      const b = open();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(b.lock.state()).toBe('elsewhere');
+      b.lock.useHere();
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(b.lock.state()).toBe('claiming');
+      expect(a.lock.state()).toBe('active');
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(b.lock.state()).toBe('active');
+      expect(a.lock.state()).toBe('elsewhere');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('is always active without Web Locks', () => {

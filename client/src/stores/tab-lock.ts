@@ -11,6 +11,9 @@
  * A reload is the exception: the page's previous document may still hold the lock for a
  * moment when the new one asks. The active tab marks itself in sessionStorage (which a
  * reload keeps), and a marked tab waits briefly for the lock instead of giving up at once.
+ *
+ * An active tab that does not answer "Use here" (frozen in the background, hung) has the
+ * lock taken from it after a while (`steal`); it learns so when it runs again, and pauses.
  */
 import { createEffect, createMemo, createSignal, on, onCleanup, type Accessor } from 'solid-js';
 
@@ -51,12 +54,15 @@ export const lockName = (userId: string) => `parley:active:${userId}`;
 export const ACTIVE_KEY = 'parley:active-tab';
 /** How long a reloaded active tab waits for its previous document to let go of the lock. */
 export const RESUME_WAIT_MS = 5_000;
+/** How long "Use here" waits for the active tab to step down before taking the lock from it. */
+export const CLAIM_WAIT_MS = 5_000;
 
 /**
  * How to ask: `check` takes the lock only if it is free (a tab opening), `resume` waits a
- * little (a reload of the active tab), `claim` waits as long as it takes ("Use here").
+ * little (a reload of the active tab), `claim` waits for the active tab to step down ("Use
+ * here"), `steal` takes the lock from an active tab that did not.
  */
-type Mode = 'check' | 'resume' | 'claim';
+type Mode = 'check' | 'resume' | 'claim' | 'steal';
 
 export function browserTabLockDeps(): TabLockDeps {
   return {
@@ -110,9 +116,15 @@ export function createTabLock(userId: Accessor<string | undefined>, deps: TabLoc
     const held = new Promise<void>((resolve) => (release = resolve));
     const attempt = { userId: user, release, abort: new AbortController() };
     current = attempt;
-    setState(mode === 'claim' ? 'claiming' : 'checking');
-    const options: LockOptions = mode === 'check' ? { ifAvailable: true } : { signal: attempt.abort.signal };
-    const timer = mode === 'resume' ? setTimeout(() => attempt.abort.abort(), RESUME_WAIT_MS) : undefined;
+    setState(mode === 'claim' || mode === 'steal' ? 'claiming' : 'checking');
+    const options: LockOptions =
+      mode === 'check' ? { ifAvailable: true } : mode === 'steal' ? { steal: true } : { signal: attempt.abort.signal };
+    const timer =
+      mode === 'resume'
+        ? setTimeout(() => attempt.abort.abort(), RESUME_WAIT_MS)
+        : mode === 'claim'
+          ? setTimeout(() => current === attempt && acquire(user, 'steal'), CLAIM_WAIT_MS)
+          : undefined;
     locks
       .request(lockName(user), options, async (lock) => {
         clearTimeout(timer);
@@ -131,8 +143,8 @@ export function createTabLock(userId: Accessor<string | undefined>, deps: TabLoc
         clearTimeout(timer);
         // Aborted (we gave up waiting) or stolen from us: inactive unless we moved on.
         if (current !== attempt) return;
-        current = null;
         inactive();
+        drop();
       });
   }
 
