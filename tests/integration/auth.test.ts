@@ -237,7 +237,10 @@ describe('POST /api/auth/refresh', () => {
     const stolen = api.cookies.get('parley_refresh')!;
     const r = await api.post('/api/auth/refresh');
     expect(r.status).toBe(200);
-    api.token = r.body.accessToken;
+    // The holder goes on refreshing: the copy's successor has been used.
+    const r2 = await api.post('/api/auth/refresh');
+    expect(r2.status).toBe(200);
+    api.token = r2.body.accessToken;
     const current = api.cookies.get('parley_refresh')!;
 
     const thief = client();
@@ -248,6 +251,41 @@ describe('POST /api/auth/refresh', () => {
     expectProblem(await api.get('/api/me'), 401, 'session_revoked');
     api.cookies.set('parley_refresh', current);
     expectProblem(await api.post('/api/auth/refresh'), 401, 'session_revoked');
+  });
+
+  it('lets a refresh whose answer was lost be retried with the same token', async () => {
+    const api = client();
+    await api.signUp(uname('ida'));
+    const sent = api.cookies.get('parley_refresh')!;
+    expect((await api.post('/api/auth/refresh')).status).toBe(200);
+    // The answer never arrived: the device still holds the token it sent, and tries again.
+    api.cookies.set('parley_refresh', sent);
+    const retry = await api.post('/api/auth/refresh');
+    expect(retry.status).toBe(200);
+    api.token = retry.body.accessToken;
+    expect((await api.get('/api/me')).status).toBe(200);
+    // And the session goes on as usual.
+    const next = await api.post('/api/auth/refresh');
+    expect(next.status).toBe(200);
+    api.token = next.body.accessToken;
+    expect((await api.get('/api/me')).status).toBe(200);
+  });
+
+  it('still catches a copy replayed at once: the next use of either token revokes', async () => {
+    const api = client();
+    await api.signUp(uname('jon'));
+    const stolen = api.cookies.get('parley_refresh')!;
+    expect((await api.post('/api/auth/refresh')).status).toBe(200);
+    const thief = client();
+    thief.cookies.set('parley_refresh', stolen);
+    // Within the retry window the replay looks like a retry and gets a token…
+    expect((await thief.post('/api/auth/refresh')).status).toBe(200);
+    // …but the holder's next refresh retires the thief's, and the thief's next one revokes all.
+    const r = await api.post('/api/auth/refresh');
+    expect(r.status).toBe(200);
+    api.token = r.body.accessToken;
+    expectProblem(await thief.post('/api/auth/refresh'), 401, 'session_revoked');
+    expectProblem(await api.get('/api/me'), 401, 'session_revoked');
   });
 
   it('answers 401 without a cookie and for an unknown token', async () => {

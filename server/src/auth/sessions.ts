@@ -22,6 +22,9 @@ export type RefreshOutcome =
   | { ok: true; session: SessionRow; refreshToken: string }
   | { ok: false; reason: 'unknown' | 'reused' | 'inactive' };
 
+/** How long a rotated refresh token may come back as a retry of a lost answer (see `rotate`). */
+export const REFRESH_RETRY_GRACE_MS = 30_000;
+
 export class SessionStore {
   /** Called with the session id whenever a session is revoked (closes its sockets). */
   onRevoke: (sessionId: SessionId, userId: UserId) => void = () => {};
@@ -74,17 +77,21 @@ export class SessionStore {
 
   /**
    * Rotates a refresh token: the presented one is marked used and a new one is issued. A
-   * token that was already rotated means someone else holds a copy: the session is revoked.
+   * token that was already rotated means someone else holds a copy: the session is revoked —
+   * unless it comes back within {@link REFRESH_RETRY_GRACE_MS} and none of its successors
+   * was used yet. That is a client whose refresh answer was lost (a flaky network, a reload
+   * mid-request) trying again; it gets a new token. A thief in that window is still caught:
+   * the first use of any successor retires the others, and a retired one coming back revokes.
    */
   rotate(presented: string): RefreshOutcome {
     const hash = hashToken(presented);
     const row = this.db.prepare('SELECT * FROM refresh_tokens WHERE hash = ?').get(hash) as
-      | { hash: string; session_id: SessionId; rotated_at: string | null }
+      | { hash: string; session_id: SessionId; rotated_at: string | null; retired: number }
       | undefined;
     if (!row) return { ok: false, reason: 'unknown' };
     const session = this.get(row.session_id);
     if (!session) return { ok: false, reason: 'unknown' };
-    if (row.rotated_at) {
+    if (row.rotated_at && (row.retired || !this.isRetry(row.session_id, row.rotated_at))) {
       this.revoke(session.id);
       return { ok: false, reason: 'reused' };
     }
@@ -93,13 +100,26 @@ export class SessionStore {
     const refreshToken = newRefreshToken();
     const expiresAt = new Date(Date.now() + this.refreshTtlS * 1000).toISOString();
     this.db.transaction(() => {
-      this.db.prepare('UPDATE refresh_tokens SET rotated_at = ? WHERE hash = ?').run(now, hash);
+      if (!row.rotated_at) {
+        this.db.prepare('UPDATE refresh_tokens SET rotated_at = ? WHERE hash = ?').run(now, hash);
+        // Siblings a retry issued are retired unused: coming back, they are theft.
+        this.db.prepare('UPDATE refresh_tokens SET rotated_at = ?, retired = 1 WHERE session_id = ? AND rotated_at IS NULL').run(now, session.id);
+      }
       this.db
         .prepare('INSERT INTO refresh_tokens (hash, session_id, created_at) VALUES (?, ?, ?)')
         .run(hashToken(refreshToken), session.id, now);
       this.db.prepare('UPDATE sessions SET last_used_at = ?, expires_at = ? WHERE id = ?').run(now, expiresAt, session.id);
     })();
     return { ok: true, session: { ...session, last_used_at: now, expires_at: expiresAt }, refreshToken };
+  }
+
+  /** A token rotated at `rotatedAt` is being retried: recently, and no successor was used since. */
+  private isRetry(sessionId: SessionId, rotatedAt: string): boolean {
+    if (Date.now() - Date.parse(rotatedAt) > REFRESH_RETRY_GRACE_MS) return false;
+    const used = this.db
+      .prepare('SELECT 1 FROM refresh_tokens WHERE session_id = ? AND created_at >= ? AND rotated_at IS NOT NULL LIMIT 1')
+      .get(sessionId, rotatedAt);
+    return !used;
   }
 
   /** The session a refresh token (current or already rotated) belongs to, without rotating it (logout). */
