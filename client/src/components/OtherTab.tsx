@@ -4,29 +4,20 @@
  */
 import { Show } from 'solid-js';
 import { useTab } from '../stores/context.tsx';
-import { IconBubble } from './icons.tsx';
+import { AuthLayout } from './AuthLayout.tsx';
 
 export function OtherTab() {
   const tab = useTab();
   const claiming = () => tab.state() === 'claiming';
   return (
-    <main class="auth-page">
-      <div class="auth-card other-tab">
-        <div class="auth-brand">
-          <span class="auth-logo">
-            <IconBubble />
-          </span>
-          <p class="brand">Parley</p>
-        </div>
-        <h1>Parley is open in another tab</h1>
-        <p class="muted">Parley works in one tab at a time, so your chats stay in step. Use it here and the other tab pauses.</p>
-        <button type="button" class="btn btn-primary btn-block" disabled={claiming()} onClick={() => tab.useHere()}>
-          Use here
-        </button>
-        <p class="other-tab-status muted" role="status">
-          <Show when={claiming()}>Waiting for the other tab to let go…</Show>
-        </p>
-      </div>
-    </main>
+    <AuthLayout title="Parley is open in another tab" class="other-tab">
+      <p class="muted">Parley works in one tab at a time, so your chats stay in step. Use it here and the other tab pauses.</p>
+      <button type="button" class="btn btn-primary btn-block" disabled={claiming()} onClick={() => tab.useHere()}>
+        Use here
+      </button>
+      <p class="other-tab-status muted" role="status">
+        <Show when={claiming()}>Waiting for the other tab to let go…</Show>
+      </p>
+    </AuthLayout>
   );
 }
