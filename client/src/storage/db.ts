@@ -124,4 +124,6 @@ export const MetaKey = {
   docState: (name: string) => `doc-state:${name}`,
   /** roomId → true once REST history reached the room's first message. */
   historyDone: (roomId: string) => `history-done:${roomId}`,
+  /** Edits and deletes written into a document and not yet confirmed (sync/pending-ops.ts). */
+  pendingOps: (name: string) => `pending-ops:${name}`,
 } as const;

@@ -22,6 +22,7 @@ import { MetaKey, getMeta, setMeta, type ParleyDb } from '../storage/db.ts';
 import { projectRoomDoc } from '../storage/projection.ts';
 import { loadDoc, readDocState, releaseDoc, writeDocState } from './docs.ts';
 import { needsResync, resyncRoom, retireEpoch, staleEpochs, type RecoveryHost, type RoomCopy } from './recovery.ts';
+import { clearOps, noteOp, type PendingOp } from './pending-ops.ts';
 import { refetchChanged } from '../storage/changed.ts';
 import type { Http } from '../api/http.ts';
 import { ThrottledWatermark, watchHighestSeq } from './watermarks.ts';
@@ -80,6 +81,10 @@ export class SyncManager {
   /** Sealed epochs' documents still being emptied of this device's pending entries. */
   private readonly retiring = new Set<string>();
   private readonly recovery: RecoveryHost;
+  /** Documents with edits or deletes noted since their last full ack (see pending-ops.ts). */
+  private readonly opsPending = new Set<string>();
+  /** Documents acked since start: ops a previous run left are cleared at the first. */
+  private readonly ackedOnce = new Set<string>();
   private readonly wake = () => {
     if (typeof document === 'undefined' || document.visibilityState === 'visible') this.client.retryNow();
     // A page going away may never run its timers again: write the read positions now.
@@ -88,7 +93,7 @@ export class SyncManager {
 
   constructor(private readonly opts: SyncManagerOptions) {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    this.recovery = { db: opts.db, client: undefined as unknown as SyncClient, userId: opts.userId, alive: () => !this.disposed };
+    this.recovery = { db: opts.db, client: undefined as unknown as SyncClient, userId: opts.userId, http: opts.http, alive: () => !this.disposed };
     this.client = new SyncClient({
       url: `${proto}//${location.host}/sync`,
       getToken: opts.getToken,
@@ -185,6 +190,17 @@ export class SyncManager {
       this.reads.set(roomId, w);
     }
     w.offer(seq);
+  }
+
+  /**
+   * An edit or delete was just written into the room's live document: kept until the
+   * server confirms it, to be replayed over REST should the epoch be sealed first.
+   */
+  noteOp(roomId: string, op: PendingOp): void {
+    const name = this.rooms.get(roomId)?.name;
+    if (!name) return;
+    this.opsPending.add(name);
+    void noteOp(this.opts.db, name, op).catch((e) => console.warn('noting an edit failed', e));
   }
 
   /** The epoch of a room's loaded document. */
@@ -380,6 +396,13 @@ export class SyncManager {
 
   private onControl(m: ServerControl): void {
     switch (m.type) {
+      case 'ack':
+        if ((this.opsPending.has(m.doc) || !this.ackedOnce.has(m.doc)) && this.client.isAcked(m.doc)) {
+          this.opsPending.delete(m.doc);
+          this.ackedOnce.add(m.doc);
+          void clearOps(this.opts.db, m.doc).catch(() => {});
+        }
+        break;
       case 'hello':
         this.deviceId = m.deviceId;
         this.clockOffset = m.serverTime - Date.now();

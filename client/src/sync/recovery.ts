@@ -20,12 +20,16 @@ import { rowFromDoc, rowsFromDoc } from '../storage/rows.ts';
 import { sortKeyAfterSeq } from '../storage/sort-key.ts';
 import { wipeDoc } from './docs.ts';
 import { copyEntries, maxSeq, ownPendingEntries, refusedEntries } from './pending.ts';
+import { replayOps } from './pending-ops.ts';
+import type { Http } from '../api/http.ts';
 
 /** What the recovery paths need from the manager. */
 export interface RecoveryHost {
   db: ParleyDb;
   client: SyncClient;
   userId: string;
+  /** For edits and deletes of a sealed epoch, replayed over REST. */
+  http?: Http;
   /** False once the manager is disposed: waiting loops stop. */
   alive(): boolean;
 }
@@ -79,9 +83,10 @@ export async function untilSynced(host: RecoveryHost, name: string, wanted: () =
 }
 
 /**
- * Moves the user's pending entries of a sealed epoch's document into the live one, then
- * forgets the sealed copy (its messages stay in the `messages` table; later changes to
- * them arrive as `changed`). The caller has detached the old copy's projection.
+ * Moves the user's pending entries of a sealed epoch's document into the live one, sends
+ * its unconfirmed edits and deletes over REST, then forgets the sealed copy (its messages
+ * stay in the `messages` table; later changes to them arrive as `changed`). The caller has
+ * detached the old copy's projection.
  */
 export async function retireEpoch(host: RecoveryHost, roomId: string, old: RoomCopy, live: () => RoomCopy | undefined): Promise<void> {
   const doc = await old.doc;
@@ -89,23 +94,23 @@ export async function retireEpoch(host: RecoveryHost, roomId: string, old: RoomC
   // A dormant copy stays loaded for the move.
   const unhold = host.client.hold(old.name);
   try {
-    if (ownPendingEntries(doc, host.userId).length > 0) {
-      // Only the server's copy tells which of them it took before sealing.
-      host.client.addDoc(old.name, doc);
-      if (!(await untilSynced(host, old.name))) return;
-      // Those it took now have their seq: the rows say so before the copy goes.
-      await host.db.messages.bulkPut(rowsFromDoc(doc, roomId, old.epoch));
-      const pending = ownPendingEntries(doc, host.userId);
-      const target = live();
-      if (pending.length && target) {
-        // After its own catch-up, so the moved entries depend on nothing the server lacks.
-        if (!(await untilSynced(host, target.name, () => live() === target))) return;
-        copyEntries(await target.doc, pending);
-      }
+    // The server's copy first: what others wrote into it while this device was away belongs
+    // in the messages table, and only it tells which pending entries it took before sealing.
+    host.client.addDoc(old.name, doc);
+    if (!(await untilSynced(host, old.name))) return;
+    // Those it took now have their seq: the rows say so before the copy goes.
+    await host.db.messages.bulkPut(rowsFromDoc(doc, roomId, old.epoch));
+    const pending = ownPendingEntries(doc, host.userId);
+    const target = live();
+    if (pending.length && target) {
+      // After its own catch-up, so the moved entries depend on nothing the server lacks.
+      if (!(await untilSynced(host, target.name, () => live() === target))) return;
+      copyEntries(await target.doc, pending);
     }
   } finally {
     unhold();
   }
+  if (host.http) await replayOps(host.db, host.http, roomId, old.name).catch((e) => console.warn('replaying edits of a sealed epoch failed', e));
   host.client.removeDoc(old.name);
   await wipeDoc(host.db, old.name, doc);
 }

@@ -48,6 +48,7 @@ export async function editText(ctx: RoomActionsContext, row: MessageRow, text: s
   }
   const doc = await ctx.manager.roomDoc(ctx.roomId, ctx.liveEpoch);
   editMessage(doc, row.key, text, ctx.manager.now(), { editWindowMs: editWindowMs(ctx.config), maxTextChars: ctx.config?.limits.maxTextChars });
+  ctx.manager.noteOp(ctx.roomId, { messageId: row.id, op: 'edit', text });
 }
 
 export async function removeMessage(ctx: RoomActionsContext, row: MessageRow): Promise<void> {
@@ -57,4 +58,5 @@ export async function removeMessage(ctx: RoomActionsContext, row: MessageRow): P
   }
   const doc = await ctx.manager.roomDoc(ctx.roomId, ctx.liveEpoch);
   deleteMessage(doc, row.key, ctx.userId);
+  ctx.manager.noteOp(ctx.roomId, { messageId: row.id, op: 'delete' });
 }
