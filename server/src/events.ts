@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { RoomId, SessionId, UserId } from '#shared/ids';
+import type { AccountChange } from '#shared/protocol/control';
 
 export interface DomainEvents {
   /** Membership, role, name or settings of a room changed; `userIds` are the affected members (old and new). */
@@ -18,7 +19,7 @@ export interface DomainEvents {
   /** A user's settings changed (privacy switches). */
   settingsChanged: [{ userId: UserId }];
   /** A user's profile (name, settings) or block list changed: their devices refetch it. */
-  accountChanged: [{ userId: UserId; what: 'profile' | 'blocks' }];
+  accountChanged: [{ userId: UserId; what: AccountChange }];
 }
 
 export class Events extends EventEmitter<DomainEvents> {}

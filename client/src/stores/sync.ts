@@ -13,6 +13,7 @@ import type { LocalStore } from './local.ts';
 import type { RoomsStore } from './rooms.ts';
 import type { TabLock } from './tab-lock.ts';
 import { createPresenceStore, type PresenceStore } from './presence.ts';
+import type { AccountChange } from '#shared/protocol/control';
 
 export interface SyncStore {
   manager: Accessor<SyncManager | null>;
@@ -35,7 +36,7 @@ export function createSyncStore(
   local: LocalStore,
   rooms: RoomsStore,
   tab: TabLock,
-  onAccountChanged: (what: 'profile' | 'blocks') => void = () => {},
+  onAccountChanged: (what: AccountChange) => void = () => {},
 ): SyncStore {
   const [manager, setManager] = createSignal<SyncManager | null>(null);
   const [state, setState] = createSignal<ConnectionState>('offline');

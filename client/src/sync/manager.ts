@@ -14,7 +14,7 @@
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { SyncClient, type ConnectionState, type DormantDocHost } from '#shared/sync/client';
-import { SyncErrorCode, type ServerControl } from '#shared/protocol/control';
+import { SyncErrorCode, type AccountChange, type ServerControl } from '#shared/protocol/control';
 import { markDelivered } from '#shared/room-doc/ops';
 import { parseDocName, roomDocName, userDocName } from '#shared/room-doc/names';
 import { markRead, readPositions, readsMap } from '#shared/room-doc/user-doc';
@@ -42,7 +42,7 @@ export interface SyncManagerOptions {
   /** A `receipts` control: the read positions of a room's members this user may see. */
   onReceipts?: (roomId: string, reads: Record<string, number>) => void;
   /** An `account` control: the user's profile or block list changed (maybe on another device). */
-  onAccountChanged?: (what: 'profile' | 'blocks') => void;
+  onAccountChanged?: (what: AccountChange) => void;
   /** This device's id (the session id) while the server has not said it yet. */
   getDeviceId?: () => string | null;
   /** The server refused the session (bad token, revoked): sign out, no retry. */

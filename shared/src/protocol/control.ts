@@ -77,6 +77,7 @@ export const ReceiptsMsg = z.object({
 });
 /** The user's profile or block list changed (maybe on another of their devices): refetch it. */
 export const AccountMsg = z.object({ type: z.literal('account'), what: z.enum(['profile', 'blocks']) });
+export type AccountChange = z.infer<typeof AccountMsg>['what'];
 export const EpochMsg = z.object({ type: z.literal('epoch'), roomId: z.string(), live: z.number() });
 export const PongMsg = z.object({ type: z.literal('pong'), t: z.number().optional() });
 export const ServerControl = z.discriminatedUnion('type', [
