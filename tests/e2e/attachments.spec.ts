@@ -6,7 +6,7 @@
  */
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import { startChildServer, type ChildServer } from './helpers/server.ts';
-import { CHAT_SERVER_ENV, controlledByServiceWorker, createDm, messageLog, openRoom, registerAccount, signedInPage } from './helpers/chat.ts';
+import { CHAT_SERVER_ENV, controlledByServiceWorker, createDm, dmOpenOnBoth, messageLog, openRoom, registerAccount, signedInPage } from './helpers/chat.ts';
 import { gradientPng, noisePng } from './helpers/png.ts';
 
 let server: ChildServer;
@@ -132,15 +132,8 @@ test('a slow upload shows its progress', async ({ browser, request }, testInfo) 
 });
 
 test('a file too large is refused before sending; other files show as a card with download', async ({ browser, request }, testInfo) => {
-  const ann = await registerAccount(request, server.url, 'Ann Files');
-  const ben = await registerAccount(request, server.url, 'Ben Files');
-  const a = await signedInPage(browser, server.url, ann);
-  const b = await signedInPage(browser, server.url, ben);
+  const { a, b, close } = await dmOpenOnBoth(browser, request, server.url, ['Ann Files', 'Ben Files']);
   try {
-    await createDm(request, server.url, a.token, ben.id);
-    await openRoom(a.page, ben.displayName);
-    await openRoom(b.page, ann.displayName);
-
     // MAX_UPLOAD_MB is 1 on this server: checked on the device, nothing is sent.
     const uploads: string[] = [];
     a.page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/api/attachments') && uploads.push(r.url()));
@@ -175,8 +168,7 @@ test('a file too large is refused before sending; other files show as a card wit
     await expectLoaded(imageIn(b.page, 'beach.png'));
     await shoot(b.page, testInfo, 'bubbles-phone');
   } finally {
-    await a.ctx.close();
-    await b.ctx.close();
+    await close();
   }
 });
 

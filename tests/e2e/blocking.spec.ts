@@ -7,7 +7,7 @@
  */
 import { test, expect, type Page } from '@playwright/test';
 import { startChildServer, type ChildServer } from './helpers/server.ts';
-import { CHAT_SERVER_ENV, createDm, createGroup, messageArticle, messageLog, openRoom, registerAccount, send, signedInPage, texts, type Account } from './helpers/chat.ts';
+import { CHAT_SERVER_ENV, type Account, createDm, createGroup, dmOpenOnBoth, messageArticle, messageLog, openRoom, registerAccount, send, signedInPage, texts } from './helpers/chat.ts';
 
 let server: ChildServer;
 test.beforeAll(async () => {
@@ -31,14 +31,8 @@ async function apiStatus(request: import('@playwright/test').APIRequestContext, 
 }
 
 test('a block in a DM: the blocked writer sees one tick at most, the blocker nothing, even after the unblock', async ({ browser, request }) => {
-  const ann = await registerAccount(request, server.url, 'Ann Blocker');
-  const ben = await registerAccount(request, server.url, 'Ben Blocked');
-  const a = await signedInPage(browser, server.url, ann);
-  const b = await signedInPage(browser, server.url, ben);
+  const { ben, a, b, close } = await dmOpenOnBoth(browser, request, server.url, ['Ann Blocker', 'Ben Blocked']);
   try {
-    await createDm(request, server.url, a.token, ben.id);
-    await openRoom(a.page, ben.displayName);
-    await openRoom(b.page, ann.displayName);
     await send(b.page, 'hello before');
     await expect(messageArticle(a.page, 'hello before')).toBeVisible();
 
@@ -76,8 +70,7 @@ test('a block in a DM: the blocked writer sees one tick at most, the blocker not
     await expect(messageArticle(b.page, 'are you there?').getByRole('img', { name: 'sent' })).toBeVisible();
     await expect(messageArticle(b.page, 'are you there?').getByRole('img', { name: /^(delivered|read)$/ })).toHaveCount(0);
   } finally {
-    await a.ctx.close();
-    await b.ctx.close();
+    await close();
   }
 });
 

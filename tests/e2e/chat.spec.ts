@@ -5,7 +5,7 @@
  */
 import { test, expect } from '@playwright/test';
 import { startChildServer, type ChildServer } from './helpers/server.ts';
-import { CHAT_SERVER_ENV, apiPost, banner, createDm, createGroup, messageArticle, messageLog, openRoom, registerAccount, send, signedInPage, texts } from './helpers/chat.ts';
+import { CHAT_SERVER_ENV, apiPost, banner, createDm, createGroup, dmOpenOnBoth, messageArticle, messageLog, openRoom, registerAccount, send, signedInPage, texts } from './helpers/chat.ts';
 
 let server: ChildServer;
 test.beforeAll(async () => {
@@ -16,14 +16,8 @@ test.afterAll(async () => {
 });
 
 test('two people chat in real time both ways in a DM', async ({ browser, request }) => {
-  const ann = await registerAccount(request, server.url, 'Ann Lee');
-  const ben = await registerAccount(request, server.url, 'Ben Okafor');
-  const a = await signedInPage(browser, server.url, ann);
-  const b = await signedInPage(browser, server.url, ben);
+  const { a, b, close } = await dmOpenOnBoth(browser, request, server.url, ['Ann Lee', 'Ben Okafor']);
   try {
-    await createDm(request, server.url, a.token, ben.id);
-    await openRoom(a.page, ben.displayName);
-    await openRoom(b.page, ann.displayName);
     await expect(banner(a.page, 'up to date')).toBeAttached();
 
     await send(a.page, 'Hi Ben, lunch at one?');
@@ -47,20 +41,13 @@ test('two people chat in real time both ways in a DM', async ({ browser, request
     expect(await texts(a.page)).toEqual(['Hi Ben, lunch at one?', 'Sure, see you there', 'line one\nline two']);
     expect(await texts(b.page)).toEqual(await texts(a.page));
   } finally {
-    await a.ctx.close();
-    await b.ctx.close();
+    await close();
   }
 });
 
 test('a message arriving while I type leaves my half-written text alone', async ({ browser, request }) => {
-  const ann = await registerAccount(request, server.url, 'Ann Typing');
-  const ben = await registerAccount(request, server.url, 'Ben Chatty');
-  const a = await signedInPage(browser, server.url, ann);
-  const b = await signedInPage(browser, server.url, ben);
+  const { a, b, close } = await dmOpenOnBoth(browser, request, server.url, ['Ann Typing', 'Ben Chatty']);
   try {
-    await createDm(request, server.url, a.token, ben.id);
-    await openRoom(a.page, ben.displayName);
-    await openRoom(b.page, ann.displayName);
     const box = a.page.getByRole('textbox', { name: 'Message' });
     await box.fill('half a thou');
     // Count every time the app empties the box from code (typing never sets '').
@@ -86,8 +73,7 @@ test('a message arriving while I type leaves my half-written text alone', async 
     await box.press('Enter');
     await expect(messageArticle(b.page, 'half a thought')).toBeVisible();
   } finally {
-    await a.ctx.close();
-    await b.ctx.close();
+    await close();
   }
 });
 

@@ -32,20 +32,19 @@ export function ChatList() {
     const q = filter().trim().toLowerCase();
     return q ? rooms.rooms().filter((r) => r.name.toLowerCase().includes(q)) : rooms.rooms();
   });
-  // As in the room (DESIGN §8), a blocked person's group messages stay out of sight: not
+  // As in the room (`blocks.hides`), a blocked person's group messages stay out of sight: not
   // in previews, not in search results.
-  const hiddenIn = (roomId: string, authorId: string) =>
-    authorId !== me() && blocks.isBlocked(authorId) && rooms.rooms().find((r) => r.id === roomId)?.kind === 'group';
+  const roomOf = (id: string) => rooms.rooms().find((r) => r.id === id);
   const hits = createLiveQuery(
     () => {
       const q = filter().trim();
       const db = local.db();
       return db && q.length >= 2 ? { db, q } : null;
     },
-    (s) => searchMessages(s.db, s.q, { limit: 30, hide: (m) => hiddenIn(m.roomId, m.authorId) }),
+    (s) => searchMessages(s.db, s.q, { limit: 30, hide: (m) => blocks.hides(roomOf(m.roomId), m.authorId) }),
     [] as MessageRow[],
   );
-  const roomName = (id: string) => rooms.rooms().find((r) => r.id === id)?.name ?? 'Chat';
+  const roomName = (id: string) => roomOf(id)?.name ?? 'Chat';
   const authorName = (id: string) => {
     if (id === me()) return 'You';
     for (const r of rooms.rooms()) {
@@ -62,7 +61,7 @@ export function ChatList() {
   const subtitle = (room: Room) => {
     const last = room.lastMessage;
     if (!last || last.deleted) return roomSubtitle(room);
-    if (hiddenIn(room.id, last.authorId)) return 'Message from a blocked user';
+    if (blocks.hides(room, last.authorId)) return 'Message from a blocked user';
     // An AI reply (DESIGN §9) never passes for the person's own words, not even in a preview.
     if (last.kind === 'ai') return `AI: ${last.text}`;
     // An image or file without a caption still says what it is.

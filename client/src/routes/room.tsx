@@ -202,7 +202,7 @@ export default function RoomView() {
     return r?.kind === 'dm' ? r.members.find((m) => m.id !== me()) : undefined;
   };
   // In groups, messages of people I blocked wait behind a placeholder (issue 7).
-  const hiddenAuthor = (id: string) => room()?.kind === 'group' && id !== me() && blocks.isBlocked(id);
+  const hiddenAuthor = (id: string) => blocks.hides(room(), id);
 
   return (
     <Show

@@ -15,6 +15,8 @@ export interface BlocksStore {
   /** The blocked people, newest first as the server lists them; null until known. */
   list: Accessor<BlockInfo[] | null>;
   isBlocked(userId: string): boolean;
+  /** Whether a message by `authorId` in `room` waits behind a placeholder: a blocked person's, in a group. */
+  hides(room: { kind: string } | undefined, authorId: string): boolean;
   /** Throws `ApiError`. */
   block(userId: UserId): Promise<void>;
   /** Throws `ApiError`. */
@@ -60,6 +62,7 @@ export function createBlocksStore(session: SessionStore, local: LocalStore): Blo
   return {
     list,
     isBlocked: (userId) => ids().has(userId),
+    hides: (room, authorId) => room?.kind === 'group' && authorId !== session.user()?.id && ids().has(authorId),
     async block(userId) {
       const gen = generation;
       const info = await session.api.block(userId);

@@ -52,6 +52,35 @@ export async function createGroup(request: APIRequestContext, baseUrl: string, t
   return (await apiPost<{ room: { id: string } }>(request, baseUrl, token, '/api/rooms', { name, memberIds })).room.id;
 }
 
+/** Two new people, each signed in in a context of their own, with their DM open on both screens. */
+export async function dmOpenOnBoth(browser: Browser, request: APIRequestContext, baseUrl: string, names: [string, string]) {
+  const ann = await registerAccount(request, baseUrl, names[0]);
+  const ben = await registerAccount(request, baseUrl, names[1]);
+  const a = await signedInPage(browser, baseUrl, ann);
+  const b = await signedInPage(browser, baseUrl, ben);
+  let roomId: string;
+  try {
+    roomId = await createDm(request, baseUrl, a.token, ben.id);
+    await openRoom(a.page, ben.displayName);
+    await openRoom(b.page, ann.displayName);
+  } catch (e) {
+    await a.ctx.close();
+    await b.ctx.close();
+    throw e;
+  }
+  return {
+    ann,
+    ben,
+    a,
+    b,
+    roomId,
+    close: async () => {
+      await a.ctx.close();
+      await b.ctx.close();
+    },
+  };
+}
+
 /** Opens a room from the chat list (which may need the server's `rooms` nudge first). */
 export async function openRoom(page: Page, name: string): Promise<void> {
   const link = page.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: new RegExp(escapeRe(name)) });
